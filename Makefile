@@ -1,0 +1,46 @@
+# kscms: the quick start is `make site` then `make test`.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+KSCMS := $(BIN)/kscms
+STAMP := $(VENV)/.installed
+
+.PHONY: site test serve lint golden bench fuzz ci-dry clean install
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+site: $(STAMP)
+	$(KSCMS) check
+	$(KSCMS) build --out _site
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+serve: $(STAMP)
+	$(KSCMS) serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check kscms tests bench
+	$(BIN)/ruff format --check kscms tests bench
+	$(BIN)/mypy
+	$(BIN)/cog --check README.md
+	bash scripts/lint-workflows
+
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden
+
+bench: $(STAMP)
+	bash bench/run.sh
+
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet atheris
+	$(BIN)/python tests/fuzz/fuzz_records.py -max_total_time=$${FUZZ_SECONDS:-300}
+
+clean:
+	rm -rf _site .kscms-cache .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from kscms.cli import main
+
+main()

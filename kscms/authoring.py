@@ -1,0 +1,153 @@
+"""Create records and move them one workflow step: validate the new text first, then write atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kscms.diagnostics import Problem
+from kscms.errors import RecordError, TransitionError
+from kscms.frontmatter import join, split
+from kscms.model import parse_record
+from kscms.model.ids import TYPES, make_id, relative_path
+from kscms.repository import Repository
+from kscms.rewrite import apply, set_path
+from kscms.yamlio import Path as DataPath
+from kscms.yamlio import dump_block, parse_value
+
+FIELD_ORDER = ("id", "type", "kind", "title", "status", "created")
+
+
+def parse_sets(pairs: list[str] | tuple[str, ...]) -> dict[DataPath, Any]:
+    """`key.sub=value` strings to {(key, sub): value}; values are read as strict YAML."""
+    out: dict[DataPath, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise RecordError(f"--set {pair!r}: expected key=value, e.g. --set giver=marja")
+        parts = tuple(key.split("."))
+        if any(not p for p in parts) or parts[0] in ("id", "type", "created", "history", "status"):
+            raise RecordError(f"--set {key}: this field is not set by hand (use `new` or `move`)")
+        try:
+            out[parts] = parse_value(raw) if raw.strip() else None
+        except ValueError as exc:
+            raise RecordError(f"--set {key}: value {raw!r} cannot be read: {exc}") from exc
+    return out
+
+
+def _validate(repo: Repository, rel_path: str, text: str, now: dt.datetime) -> list[Problem]:
+    from kscms.checks import run_checks
+
+    record, problems = parse_record(text, rel_path)
+    if record is None:
+        return problems
+    ctx = repo.context(now)
+    return [p for p in run_checks([record], ctx) if p.severity == "error"]
+
+
+def _now(repo: Repository, at: dt.datetime | None) -> dt.datetime:
+    return (at or repo.now()).replace(microsecond=0)
+
+
+def new_record(
+    repo: Repository,
+    record_type: str,
+    title: str,
+    by: str,
+    *,
+    kind: str | None = None,
+    sets: dict[DataPath, Any] | None = None,
+    body: str = "",
+    at: dt.datetime | None = None,
+    created: dt.date | None = None,
+) -> str:
+    """Write a new record in its initial status; return its relative path. Raises on problems."""
+    if record_type not in TYPES:
+        raise RecordError(f"type `{record_type}` is unknown: use one of {', '.join(TYPES)}")
+    cfg = repo.config
+    moment = _now(repo, at)
+    created = created or cfg.local_date(moment)
+    base_id = make_id(record_type, created, title)
+    record_id, n = base_id, 1
+    while record_id in repo.ids or (repo.root / relative_path(record_type, record_id, created)).exists():
+        n += 1
+        record_id = f"{base_id[:60]}-{n}"
+    data: dict[str, Any] = {"id": record_id, "type": record_type}
+    if kind:
+        data["kind"] = kind
+    workflow_name = "complaint" if (record_type == "signal" and kind == "complaint") else record_type
+    initial = cfg.workflows_by_name[workflow_name].initial[0]
+    data.update({"title": title, "status": initial, "created": created})
+    for path, value in (sets or {}).items():
+        set_path(data, path, value)
+    if record_type == "compliment":
+        _default_giver(repo, data)
+    history = data.pop("history", None) or []
+    data["history"] = [*history, {"at": moment, "by": by, "status": initial}]
+    rel_path = relative_path(record_type, record_id, created)
+    text = join(dump_block(data), body if body.endswith("\n") or not body else body + "\n")
+    problems = _validate(repo, rel_path, text, max(moment, repo.now()))
+    if problems:
+        raise RecordError(f"the new {record_type} was not written: {len(problems)} problem(s)", problems)
+    repo.write(rel_path, text)
+    return rel_path
+
+
+def _default_giver(repo: Repository, data: dict[str, Any]) -> None:
+    """A compliment's giver defaults to the manager of its first receiver team."""
+    if data.get("giver"):
+        return
+    for receiver in data.get("receivers") or []:
+        if isinstance(receiver, str) and receiver.startswith("team:"):
+            manager = repo.config.team_manager(receiver[5:])
+            if manager:
+                data["giver"] = manager
+            return
+
+
+def move_record(
+    repo: Repository,
+    record_id: str,
+    status: str,
+    by: str,
+    *,
+    note: str | None = None,
+    sets: dict[DataPath, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> str:
+    """One workflow step: set fields, append the event, validate, write. Returns the relative path.
+
+    Raises TransitionError (the file is left byte-identical) when the step is not allowed.
+    """
+    rel_path = repo.path_of(record_id)
+    text, problems = repo.read_text(rel_path)
+    if text is None:
+        raise RecordError(f"record `{record_id}` cannot be read", problems)
+    current, problems = parse_record(text, rel_path)
+    if current is None:
+        raise RecordError(f"record `{record_id}` has problems; fix them before moving it", problems)
+    moment = _now(repo, at)
+    if current.history and moment < current.history[-1].at:
+        raise TransitionError(
+            f"--at {moment.isoformat()} is before the last event ({current.history[-1].at.isoformat()}): "
+            "events are appended in time order"
+        )
+    if status == current.status:
+        raise TransitionError(f"`{record_id}` already has status {status}")
+    changes: dict[DataPath, Any] = dict(sets or {})
+    changes[("status",)] = status
+    event: dict[str, Any] = {"at": moment, "by": by, "status": status}
+    if note:
+        event["note"] = note
+    doc = split(text)
+    try:
+        new_yaml = apply(doc.yaml, changes, append={("history",): event})
+    except ValueError as exc:
+        raise RecordError(f"{rel_path}: {exc}") from exc
+    new_text = doc.join(new_yaml)
+    problems = _validate(repo, rel_path, new_text, max(moment, repo.now()))
+    if problems:
+        raise TransitionError(f"move of {record_id} to {status} refused: {len(problems)} problem(s)", problems)
+    repo.write(rel_path, new_text)
+    return rel_path

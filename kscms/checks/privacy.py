@@ -1,0 +1,52 @@
+"""Likely personal data where it could become public."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kscms.checks.context import CheckContext
+from kscms.diagnostics import Problem
+from kscms.model.base import Record
+from kscms.model.compliment import Compliment
+from kscms.model.signal import Signal
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?<![\w+])(?:\+|00)?(?:\d[\s().-]?){9,13}\d(?!\w)")
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}[ ]?[A-Z]{4}[ ]?(?:\d[ ]?){10}\b|\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}\b")
+PATTERNS = (("an e-mail address", EMAIL), ("an IBAN", IBAN), ("a phone number", PHONE))
+DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")
+
+
+def find_personal_data(text: str) -> str | None:
+    """What kind of personal data `text` seems to hold, or None."""
+    for what, pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            if what == "a phone number" and DATE_LIKE.match(match.group().strip()):
+                continue
+            return what
+    return None
+
+
+def check_personal_data(record: Record, ctx: CheckContext) -> Iterator[Problem]:
+    """Contact details in the public fields of a compliment with consent; names as customer ids."""
+    if isinstance(record, Signal) and record.customer and (EMAIL.search(record.customer) or " " in record.customer.strip()):
+        yield Problem(record.path, record.line_of("customer"), "personal-data",
+                      f"`customer` is `{record.customer}`: use a pseudonymous id such as K-1043, never a name or address",
+                      field="customer")
+    if not isinstance(record, Compliment) or not (record.consent.maker or record.consent.receivers):
+        return
+    fields = [("title", record.title, record.line_of("title")),
+              ("maker.display", record.maker.display or "", record.line_of("maker.display"))]
+    for field, text, line in fields:
+        what = find_personal_data(text)
+        if what:
+            yield Problem(record.path, line, "personal-data",
+                          f"`{field}` seems to hold {what}, and this compliment may be published: "
+                          "move contact details to `maker.contact`", field=field)
+    for offset, body_line in enumerate(record.body.split("\n")):
+        what = find_personal_data(body_line)
+        if what:
+            yield Problem(record.path, record.body_line + offset, "personal-data",
+                          f"the body seems to hold {what}, and this compliment may be published: "
+                          "remove it or move it to `maker.contact`", field="body")

@@ -1,0 +1,60 @@
+"""Option bundles shared by commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+F = Callable[..., Any]
+
+
+def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]:
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=default or choices[0], show_default=True,
+        help="Output format.",
+    )
+
+
+def set_option(f: F) -> F:
+    return click.option(
+        "--set", "sets", multiple=True, metavar="KEY=VALUE",
+        help="Set a field (dotted keys for nested fields; the value is read as YAML). Repeatable.",
+    )(f)
+
+
+def by_option(required: bool = True) -> Callable[[F], F]:
+    return click.option("--by", "by", required=required, metavar="PERSON", help="People key of who does this.")
+
+
+class Moment(click.ParamType):
+    """An ISO 8601 date or time; dates mean the end of that day in the configured zone."""
+
+    name = "ISO"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dt.datetime | dt.date):
+            return value
+        text = str(value).strip()
+        try:
+            if len(text) == 10:
+                return dt.date.fromisoformat(text)
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO date or time such as 2026-11-20 or 2026-11-20T09:30:00+01:00", param, ctx)
+
+
+MOMENT = Moment()
+
+
+def as_datetime(value: dt.date | dt.datetime | None, tz: Any, end_of_day: bool = True) -> dt.datetime | None:
+    """A date (end of that day, or start) or naive/aware time as an aware datetime in `tz`."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if end_of_day:
+        return dt.datetime.combine(value, dt.time(23, 59, 59), tz)
+    return dt.datetime.combine(value, dt.time(0, 0), tz)

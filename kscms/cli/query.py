@@ -1,0 +1,94 @@
+"""`kscms list` and `kscms show`: query the records."""
+
+from __future__ import annotations
+
+import click
+
+from kscms.cli._options import MOMENT, format_option
+
+LIST_COLUMNS = ("id", "type", "kind", "status", "created", "title")
+
+
+@click.command("list")
+@click.argument("record_type", metavar="[TYPE]", required=False, type=click.Choice(["signal", "compliment", "improvement"]))
+@click.option("--status", "statuses", multiple=True, help="Only records with this status (repeatable).")
+@click.option("--kind", help="Only this signal or improvement kind.")
+@click.option("--overdue", is_flag=True, help="Only items past their norm (see `kscms due`).")
+@click.option("--as-of", type=MOMENT, help="For --overdue: judge as of the end of this date (default: now).")
+@format_option("table", "json", "csv")
+@click.pass_obj
+def list_command(obj, record_type, statuses, kind, overdue, as_of, fmt):  # type: ignore[no-untyped-def]
+    """List records, newest first.
+
+    \b
+    Example:
+      kscms list compliment --status registered --status forwarded
+      kscms list signal --kind complaint --format csv > klachten.csv
+      kscms list --overdue
+    """
+    from kscms.cli._options import as_datetime
+    from kscms.cli._output import csv_text, json_text, table
+
+    repo = obj.repo
+    records = repo.records((record_type,) if record_type else None)
+    if statuses:
+        records = [r for r in records if r.status in statuses]
+    if kind:
+        records = [r for r in records if getattr(r, "kind", None) == kind]
+    reasons: dict[str, str] = {}
+    if overdue:
+        from kscms.worklist import overdue_reasons
+
+        moment = as_datetime(as_of, repo.config.tz) if as_of else repo.now()
+        reasons = overdue_reasons(records, repo.config, moment)
+        records = [r for r in records if r.id in reasons]
+    records.sort(key=lambda r: (r.created, r.id), reverse=True)
+    rows = [
+        {"id": r.id, "type": r.type, "kind": getattr(r, "kind", ""), "status": r.status,
+         "created": r.created.isoformat(), "title": r.title, "path": r.path, "overdue": reasons.get(r.id)}
+        for r in records
+    ]
+    columns = (*LIST_COLUMNS, "overdue") if overdue else LIST_COLUMNS
+    if fmt == "json":
+        click.echo(json_text(rows), nl=False)
+    elif fmt == "csv":
+        click.echo(csv_text(rows, (*columns, "path")), nl=False)
+    else:
+        click.echo(table(rows, columns), nl=False)
+        click.echo(f"{len(rows)} record(s)", err=True)
+
+
+@click.command("show")
+@click.argument("record_id", metavar="ID")
+@format_option("text", "json")
+@click.pass_obj
+def show_command(obj, record_id, fmt):  # type: ignore[no-untyped-def]
+    """Show one record: its fields, its history as a timeline, and its body.
+
+    \b
+    Example:
+      kscms show C-20261120-printer-snel-gemaakt
+      kscms show S-20261102-bellen-opzeggen --format json
+    """
+    from kscms.cli._output import json_text, terminal_safe
+
+    repo = obj.repo
+    record = repo.load(record_id)
+    data = record.model_dump(mode="json", exclude_defaults=True)
+    if fmt == "json":
+        click.echo(json_text({**data, "path": record.path, "body": record.body}), nl=False)
+        return
+    history = data.pop("history", [])
+    lines = [f"{record.id}  [{record.type}{'/' + data['kind'] if 'kind' in data else ''}]  {record.status}",
+             f"  {record.title}", f"  {record.path}", ""]
+    for key, value in data.items():
+        if key in ("id", "type", "kind", "title", "status"):
+            continue
+        lines.append(f"  {key}: {value}")
+    lines += ["", "history:"]
+    for event in history:
+        note = f"  — {event['note']}" if event.get("note") else ""
+        lines.append(f"  {event['at']}  {event['status']:<18} by {event['by']}{note}")
+    if record.body.strip():
+        lines += ["", record.body.rstrip()]
+    click.echo(terminal_safe("\n".join(lines)))

@@ -1,0 +1,76 @@
+"""Records: parse a file's text into a validated Signal, Compliment or Improvement, or problems."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from kscms.diagnostics import Problem
+from kscms.frontmatter import FrontMatterError, split
+from kscms.model.base import Event, Record
+from kscms.model.compliment import Compliment
+from kscms.model.improvement import Improvement
+from kscms.model.signal import Signal
+from kscms.yamlio import Parsed, dotted, load
+
+__all__ = ["Record", "Signal", "Compliment", "Improvement", "Event", "MODELS", "parse_record", "decode_record"]
+
+MODELS: dict[str, type[Record]] = {"signal": Signal, "compliment": Compliment, "improvement": Improvement}
+MAX_BYTES = 1 << 20
+
+
+def decode_record(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """Bytes to text: size limit, strict UTF-8, no NUL bytes."""
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(path, 0, "file-too-large", f"file is {len(raw)} bytes, at most {MAX_BYTES} (1 MiB) allowed: shorten the body")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, [Problem(path, line, "not-utf8", f"byte {exc.start} is not UTF-8: save the file as UTF-8")]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return None, [Problem(path, line, "not-utf8", "file contains a NUL byte: it is not a text file")]
+    return text, []
+
+
+def parse_front(text: str, path: str) -> tuple[Parsed | None, str, int, list[Problem]]:
+    """Front matter to data with positions: (parsed, body, body_line, problems)."""
+    try:
+        doc = split(text)
+    except FrontMatterError as exc:
+        return None, "", 0, [Problem(path, exc.line, "front-matter", str(exc))]
+    parsed = load(doc.yaml, line_offset=doc.yaml_line - 1)
+    problems = [Problem(path, i.line, i.code, i.message, field=i.field) for i in parsed.issues]
+    if parsed.data is None and not problems:
+        problems.append(Problem(path, 1, "front-matter", "front matter is empty: add the record's fields"))
+    elif parsed.data is not None and not isinstance(parsed.data, dict):
+        problems.append(Problem(path, 2, "front-matter", "front matter is not a mapping: write `key: value` lines"))
+    return (None if problems else parsed), doc.body, doc.body_line, problems
+
+
+def parse_record(text: str, path: str) -> tuple[Record | None, list[Problem]]:
+    """Validate one record's text. Returns the record (None when unusable) and every problem found."""
+    parsed, body, body_line, problems = parse_front(text, path)
+    if parsed is None:
+        return None, problems
+    data = parsed.data
+    rtype = data.get("type")
+    model = MODELS.get(rtype) if isinstance(rtype, str) else None
+    if model is None:
+        line = parsed.line_of(("type",))
+        found = "missing" if rtype is None else f"`{rtype}`"
+        return None, [
+            Problem(path, line, "missing-field" if rtype is None else "bad-type",
+                    f"`type` is {found}: expected signal, compliment or improvement", field="type")
+        ]
+    try:
+        record = model.model_validate(data)
+    except ValidationError as exc:
+        from kscms.validation import problems_from_validation
+
+        return None, problems_from_validation(exc, model, parsed, path)
+    record._path = path
+    record._body = body
+    record._body_line = body_line
+    record._lines = {dotted(k): v.line for k, v in parsed.locs.items()}
+    return record, []

@@ -1,0 +1,108 @@
+"""Fields every record has, the history event, and the Record base class."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, Strict
+
+StrictBool = Annotated[bool, Strict()]
+StrictInt = Annotated[int, Strict()]
+Number = Annotated[float, Strict()]
+
+
+def _date_only(value: Any) -> Any:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
+        raise ValueError("a date YYYY-MM-DD")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_only)]
+
+
+class Block(BaseModel):
+    """A nested mapping of a record: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Event(Block):
+    """One step in a record's history (append-only audit trail)."""
+
+    at: AwareDatetime = Field(description="ISO 8601 time with zone, e.g. 2026-11-20T09:30:00+01:00")
+    """When it happened."""
+    by: str = Field(description="people key of who did it")
+    """Who did it (a people key)."""
+    status: str = Field(description="the status the record has after this event")
+    """The status after the event."""
+    note: str | None = None
+    """Free text (internal)."""
+
+
+class Record(Block):
+    """Common fields of signals, compliments and improvements."""
+
+    id: str = Field(description="S|C|I-YYYYMMDD-slug")
+    type: str = Field(description="signal, compliment or improvement")
+    title: str
+    status: str
+    created: Date = Field(description="date received, YYYY-MM-DD")
+    departments: list[str] = Field(default_factory=list)
+    themes: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    history: list[Event] = Field(default_factory=list)
+    notes: str | None = None
+
+    _path: str = PrivateAttr(default="")
+    _body: str = PrivateAttr(default="")
+    _body_line: int = PrivateAttr(default=0)
+    _lines: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        """Path of the file, relative to the repository root."""
+        return self._path
+
+    @property
+    def body(self) -> str:
+        """The Markdown body (for a compliment: the quote)."""
+        return self._body
+
+    @property
+    def body_line(self) -> int:
+        return self._body_line
+
+    def line_of(self, field: str) -> int:
+        """Line of a dotted field (or of its nearest ancestor) in the file."""
+        while field:
+            line = self._lines.get(field)
+            if line:
+                return line
+            field = field.rpartition(".")[0]
+        return 1
+
+    @property
+    def workflow_name(self) -> str:
+        return self.type
+
+    @property
+    def first_at(self) -> dt.datetime | None:
+        return self.history[0].at if self.history else None
+
+    def events_until(self, moment: dt.datetime | None) -> list[Event]:
+        """The history as it stood at `moment` (all of it for None)."""
+        if moment is None:
+            return list(self.history)
+        return [e for e in self.history if e.at <= moment]
+
+    def status_at(self, moment: dt.datetime | None) -> str | None:
+        events = self.events_until(moment)
+        return events[-1].status if events else None
+
+    def reached(self, status: str, moment: dt.datetime | None = None) -> Event | None:
+        """The first event that moved the record to `status` (up to `moment`)."""
+        for event in self.events_until(moment):
+            if event.status == status:
+                return event
+        return None

@@ -1,0 +1,146 @@
+"""Replay a record's history through its workflow, and check who may make each step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from kscms.config import Config
+from kscms.diagnostics import Problem
+from kscms.model.base import Record
+from kscms.model.compliment import Compliment
+from kscms.model.improvement import Improvement
+from kscms.workflow.requirements import needs
+from kscms.workflow.spec import Workflow
+
+ROLE_WORDS = {"@giver": "its giver", "@owner": "its owner", "*": "anyone"}
+
+
+def workflow_for(record: Record, config: Config) -> Workflow:
+    return config.workflows_by_name[record.workflow_name]
+
+
+def guard_problem(record: Record, from_stage: str, to_stage: str, workflow: Workflow) -> str | None:
+    """Why a step that the workflow allows only under a condition may not be made here."""
+    guard = workflow.guards.get((from_stage, to_stage))
+    if guard == "maker_anonymous" and isinstance(record, Compliment) and not record.maker.anonymous:
+        return (
+            f"step {from_stage} → {to_stage} skips maker_informed, allowed only when `maker.anonymous` is true: "
+            "inform the maker first (maker_informed)"
+        )
+    return None
+
+
+def may_move(record: Record, config: Config, person: str, to_status: str, workflow: Workflow) -> bool:
+    allowed = workflow.permissions.get(to_status)
+    if allowed is None or "*" in allowed:
+        return person in config.people
+    roles = config.people[person].roles if person in config.people else []
+    for who in allowed:
+        if who == "@giver" and isinstance(record, Compliment) and record.giver == person:
+            return True
+        if who == "@owner" and isinstance(record, Improvement) and record.owner == person:
+            return True
+        if who in roles:
+            return True
+    return False
+
+
+def describe_permission(record: Record, config: Config, to_status: str, workflow: Workflow) -> str:
+    """'its giver (marja) or a coordinator (anne, ben)'."""
+    parts = []
+    for who in workflow.permissions.get(to_status, ("*",)):
+        if who == "@giver":
+            giver = getattr(record, "giver", None)
+            parts.append(f"its giver ({giver})" if giver else "its giver")
+        elif who == "@owner":
+            owner = getattr(record, "owner", None)
+            parts.append(f"its owner ({owner})" if owner else "its owner")
+        elif who == "*":
+            parts.append("anyone in `people`")
+        else:
+            holders = ", ".join(config.people_with_role(who)) or "nobody has this role"
+            parts.append(f"a {who} ({holders})")
+    return " or ".join(parts)
+
+
+def _next_words(workflow: Workflow, status: str) -> str:
+    nxt = workflow.allowed(status)
+    return f"from {status} the next status is {' or '.join(nxt)}" if nxt else f"{status} is final"
+
+
+def replay(record: Record, config: Config, now: dt.datetime) -> Iterator[Problem]:
+    """Every problem in the record's history: steps, people, permissions, times, requirements."""
+    wf = workflow_for(record, config)
+    path = record.path
+    history = record.history
+    if not history:
+        yield Problem(path, record.line_of("status"), "missing-field",
+                      f"`history` is missing: add `history:` with a first event `{{at: ..., by: <person>, status: {wf.initial[0]}}}`",
+                      field="history")
+        return
+    previous: str | None = None
+    previous_at: dt.datetime | None = None
+    reached: list[str] = []
+    for i, event in enumerate(history):
+        field = f"history.{i}"
+        line = record.line_of(field)
+        stage = wf.stage_of(event.status)
+        if event.by not in config.people:
+            yield Problem(path, record.line_of(f"{field}.by"), "unknown-reference",
+                          f"`{field}.by` is `{event.by}`, not a person in kscms.yaml: use one of {', '.join(sorted(config.people))}",
+                          field=f"{field}.by")
+        if stage is None:
+            yield Problem(path, line, "illegal-transition",
+                          f"status `{event.status}` is not in the {wf.name} workflow: expected one of {', '.join(wf.statuses)}",
+                          field=f"{field}.status")
+            return
+        if previous is None:
+            if event.status not in wf.initial:
+                yield Problem(path, line, "illegal-transition",
+                              f"history starts with `{event.status}`: the first event has status {' or '.join(wf.initial)}",
+                              field=f"{field}.status")
+        elif event.status != previous:
+            prev_stage = wf.stage_of(previous) or previous
+            if event.status not in wf.allowed(previous):
+                yield Problem(path, line, "illegal-transition",
+                              f"step {previous} → {event.status} is not allowed: {_next_words(wf, previous)}",
+                              field=f"{field}.status")
+            else:
+                why = guard_problem(record, prev_stage, stage, wf)
+                if why:
+                    yield Problem(path, line, "illegal-transition", why, field=f"{field}.status")
+            if event.by in config.people and not may_move(record, config, event.by, event.status, wf):
+                yield Problem(path, record.line_of(f"{field}.by"), "not-permitted",
+                              f"`{event.by}` may not move {record.type} to {event.status}: that step is for "
+                              f"{describe_permission(record, config, event.status, wf)}",
+                              field=f"{field}.by")
+        if previous_at is not None and event.at < previous_at:
+            yield Problem(path, line, "time-order",
+                          f"event at {event.at.isoformat()} is earlier than the event before it ({previous_at.isoformat()}): "
+                          "history is in time order; append new events at the end",
+                          field=f"{field}.at")
+        if event.at > now:
+            yield Problem(path, line, "future-event",
+                          f"event at {event.at.isoformat()} is in the future: use the time it happened",
+                          field=f"{field}.at")
+        previous, previous_at = event.status, event.at if previous_at is None or event.at > previous_at else previous_at
+        if stage not in reached:
+            reached.append(stage)
+    if record.status != history[-1].status:
+        yield Problem(path, record.line_of("status"), "status-mismatch",
+                      f"`status` is `{record.status}` but the last history event says `{history[-1].status}`: "
+                      "make them agree (move with `kscms move`)",
+                      field="status")
+    status_line = record.line_of("status")
+    for stage in reached:
+        for need_field, todo in needs(record, wf.name, stage):
+            yield Problem(path, status_line, "status-needs-field",
+                          f"status '{stage}' needs `{need_field}`: {todo}{_people_hint(need_field, config)}",
+                          field=need_field)
+
+
+def _people_hint(field: str, config: Config) -> str:
+    if field in ("giver", "owner"):
+        return f"; people: {', '.join(sorted(config.people))}"
+    return ""
