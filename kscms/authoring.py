@@ -87,7 +87,7 @@ def new_record(
     data["history"] = [*history, {"at": moment, "by": by, "status": initial}]
     rel_path = relative_path(record_type, record_id, created)
     text = join(dump_block(data), body if body.endswith("\n") or not body else body + "\n")
-    problems = _validate(repo, rel_path, text, max(moment, repo.now()))
+    problems = _validate(repo, rel_path, text, repo.now())
     if problems:
         raise RecordError(f"the new {record_type} was not written: {len(problems)} problem(s)", problems)
     repo.write(rel_path, text)
@@ -146,7 +146,7 @@ def move_record(
     except ValueError as exc:
         raise RecordError(f"{rel_path}: {exc}") from exc
     new_text = doc.join(new_yaml)
-    problems = _validate(repo, rel_path, new_text, max(moment, repo.now()))
+    problems = _validate(repo, rel_path, new_text, repo.now())
     if problems:
         raise TransitionError(f"move of {record_id} to {status} refused: {len(problems)} problem(s)", problems)
     repo.write(rel_path, new_text)

@@ -134,11 +134,15 @@ def load(text: str, line_offset: int = 0) -> Parsed:
     except _TooDeep:
         parsed.data = None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # the construct that is broken (an unclosed `[`, a key without `:`) starts at the context mark
+        mark = exc.context_mark or exc.problem_mark
         line = line_offset + (mark.line + 1 if mark else 1)
         what = exc.problem or "cannot be read"
         context = f" ({exc.context})" if exc.context else ""
-        parsed.issues.append(YamlIssue(line, "yaml-syntax", f"YAML {what}{context}: fix the syntax on this line"))
+        if "nesting depth" in what:
+            parsed.issues.append(YamlIssue(line, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels: flatten the data"))
+        else:
+            parsed.issues.append(YamlIssue(line, "yaml-syntax", f"YAML {what}{context}: fix the syntax on this line"))
         parsed.data = None
     except yaml.YAMLError as exc:
         parsed.issues.append(YamlIssue(line_offset + 1, "yaml-syntax", f"YAML cannot be read: {exc}"))
@@ -224,7 +228,12 @@ def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 -
             in_flow = bool(parent and parent.loc.flow)
             if cls is yaml.ScalarEvent:
                 raw = ev.value
-                value = raw if ev.style else resolve_plain(raw)
+                try:
+                    value = raw if ev.style else resolve_plain(raw)
+                except ValueError as exc:
+                    name = dotted(path) or "value"
+                    issues.append(YamlIssue(line, "bad-type", f"`{name}` is {raw[:40]!r}: {exc}", name))
+                    value = raw
                 loc = Loc(loc_line, key_start, ev.start_mark.index, ev.end_mark.index, in_flow)
             else:
                 if len(stack) >= MAX_DEPTH:

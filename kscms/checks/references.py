@@ -10,7 +10,7 @@ from kscms.model.base import Record
 from kscms.model.compliment import Compliment
 from kscms.model.ids import LETTER_TYPES, id_date, id_problem, relative_path
 from kscms.model.improvement import Improvement
-from kscms.model.signal import Signal
+from kscms.model.signal import KIND_BLOCKS, Signal
 from kscms.workflow.builtin import ACCEPTED_OR_FURTHER
 
 
@@ -54,6 +54,11 @@ def check_keys(record: Record, ctx: CheckContext) -> Iterator[Problem]:
             yield _unknown(record, f"departments.{i}", dep, "department", sorted(cfg.departments))
     person_fields: list[tuple[str, str | None]] = []
     if isinstance(record, Signal):
+        for block in KIND_BLOCKS:
+            if block != record.kind and getattr(record, block) is not None:
+                yield Problem(record.path, record.line_of(block), "unknown-field",
+                              f"block `{block}` belongs to signals of kind {block}, this one is {record.kind}: "
+                              f"remove it or change `kind`", field=block)
         if record.segment and record.segment not in cfg.segments:
             yield _unknown(record, "segment", record.segment, "segment", sorted(cfg.segments))
         if record.employee_idea:

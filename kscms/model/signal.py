@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from kscms.model.base import Block, Date, Number, Record, StrictBool, StrictInt
 
@@ -74,13 +74,6 @@ class Signal(Record):
     focus_group: FocusGroupBlock | None = None
     forum: ForumBlock | None = None
     employee_idea: EmployeeIdeaBlock | None = None
-
-    @model_validator(mode="after")
-    def _block_matches_kind(self) -> Signal:
-        for block in KIND_BLOCKS:
-            if block != self.kind and getattr(self, block) is not None:
-                raise ValueError(f"block `{block}` belongs to signals of kind {block}, this one is {self.kind}")
-        return self
 
     @property
     def workflow_name(self) -> str:

@@ -1,0 +1,177 @@
+"""`kscms new` and `kscms move` on real repositories: the README's walk-through, refusals, atomicity."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kscms.cli import cli
+
+CID = "C-20261120-printer-snel-gemaakt"
+CPATH = f"records/compliments/2026/{CID}.md"
+
+
+def run(root: Path, *args: str):  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(cli, ["--root", str(root), *args])
+    assert "Traceback" not in result.output
+    return result
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def new_compliment(root: Path, *extra: str):  # type: ignore[no-untyped-def]
+    return run(root, "new", "compliment", "--title", "Printer snel gemaakt!", "--by", "karel", "--no-input",
+               "--at", "2026-11-20T09:00:00+01:00", "--set", "receivers=[team:servicedesk]",
+               "--set", "maker={kind: customer, name: Jan Jansen, display: een klant uit Utrecht}",
+               "--body", "Heel fijn geholpen.", *extra)
+
+
+def test_new_prints_path_and_writes_a_valid_record(empty_repo: Path) -> None:
+    result = new_compliment(empty_repo)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == CPATH
+    text = (empty_repo / CPATH).read_text()
+    assert text.startswith(f"---\nid: {CID}\ntype: compliment\n")
+    assert "giver: marja\n" in text  # default: the manager of the first receiver team
+    assert "  - {at: 2026-11-20T09:00:00+01:00, by: karel, status: registered}\n" in text
+    assert text.endswith("---\nHeel fijn geholpen.\n")
+    assert run(empty_repo, "check").exit_code == 0
+
+
+def test_new_twice_gets_a_second_id(empty_repo: Path) -> None:
+    new_compliment(empty_repo)
+    second = new_compliment(empty_repo)
+    assert second.stdout.strip() == f"records/compliments/2026/{CID}-2.md"
+
+
+def test_new_without_title_and_no_input_is_a_usage_error(empty_repo: Path) -> None:
+    result = run(empty_repo, "new", "compliment", "--by", "anne", "--no-input")
+    assert result.exit_code == 2 and "--title" in result.output
+
+
+def test_new_refuses_an_unknown_team_and_writes_nothing(empty_repo: Path) -> None:
+    result = new_compliment(empty_repo, "--set", "receivers=[team:kantine]")
+    assert result.exit_code == 1
+    assert "error[unknown-reference]" in result.output and "team:kantine" not in result.stdout
+    assert not (empty_repo / "records" / "compliments").exists()
+
+
+def test_compliment_walks_the_five_steps_to_closed(empty_repo: Path) -> None:
+    new_compliment(empty_repo)
+    steps = [
+        ("forwarded", "anne", []),
+        ("given", "marja", ["--note", "In het teamoverleg: met taart"]),
+        ("reaction_recorded", "marja", ["--set", "reaction=Karel was er blij mee"]),
+        ("maker_informed", "anne", ["--set", "maker_feedback=Mail gestuurd dat Karel blij was"]),
+        ("closed", "anne", []),
+    ]
+    for hour, (status, by, extra) in enumerate(steps, start=10):
+        result = run(empty_repo, "move", CID, status, "--by", by, "--at", f"2026-11-21T{hour}:00:00+01:00", *extra)
+        assert result.exit_code == 0, result.output
+    text = (empty_repo / CPATH).read_text()
+    assert "status: closed\n" in text
+    assert '  - {at: 2026-11-21T11:00:00+01:00, by: marja, status: given, note: "In het teamoverleg: met taart"}\n' in text
+    assert run(empty_repo, "check").exit_code == 0
+
+
+def test_refused_move_leaves_the_file_byte_identical(empty_repo: Path) -> None:
+    new_compliment(empty_repo)
+    before = sha(empty_repo / CPATH)
+    skipped = run(empty_repo, "move", CID, "given", "--by", "marja", "--at", "2026-11-21T10:00:00+01:00")
+    assert skipped.exit_code == 1
+    assert "error[illegal-transition]: step registered → given is not allowed" in skipped.output
+    wrong = run(empty_repo, "move", CID, "forwarded", "--by", "karel", "--at", "2026-11-21T10:00:00+01:00")
+    assert wrong.exit_code == 1
+    assert "`karel` may not move compliment to forwarded: that step is for a coordinator (anne)" in wrong.output
+    assert sha(empty_repo / CPATH) == before
+    assert not [p for p in (empty_repo / "records").rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_missing_field_message_says_what_to_do(make_repo) -> None:  # type: ignore[no-untyped-def]
+    root = make_repo()
+    run(root, "new", "compliment", "--title", "Zonder gever", "--by", "anne", "--no-input",
+        "--at", "2026-11-20T09:00:00+01:00", "--set", "receivers=[organisation]")
+    cid = "C-20261120-zonder-gever"
+    result = run(root, "move", cid, "forwarded", "--by", "anne", "--at", "2026-11-20T10:00:00+01:00")
+    assert result.exit_code == 1
+    assert (
+        f"records/compliments/2026/{cid}.md:5: error[status-needs-field]: status 'forwarded' needs `giver`: "
+        "add `giver: <person>`; people: ali, anne, karel, marja"
+    ) in result.output
+    ok = run(root, "move", cid, "forwarded", "--by", "anne", "--at", "2026-11-20T10:00:00+01:00", "--set", "giver=marja")
+    assert ok.exit_code == 0, ok.output
+
+
+def test_move_changes_only_the_lines_that_change(empty_repo: Path) -> None:
+    new_compliment(empty_repo)
+    subprocess.run(["git", "add", "-A"], cwd=empty_repo, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"], cwd=empty_repo, check=True)
+    run(empty_repo, "move", CID, "forwarded", "--by", "anne", "--at", "2026-11-21T10:00:00+01:00",
+        "--set", "coordinator=anne")
+    diff = subprocess.run(["git", "diff", "-U0", "--no-color"], cwd=empty_repo, check=True, capture_output=True,
+                          text=True).stdout
+    changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+    assert changed == [
+        "-status: registered",
+        "+status: forwarded",
+        "+coordinator: anne",
+        "+  - {at: 2026-11-21T10:00:00+01:00, by: anne, status: forwarded}",
+    ]
+
+
+def test_move_into_a_flow_mapping_rewrites_only_that_line(empty_repo: Path) -> None:
+    new_compliment(empty_repo)
+    run(empty_repo, "move", CID, "forwarded", "--by", "anne", "--at", "2026-11-21T10:00:00+01:00",
+        "--set", "maker.anonymous=true")
+    text = (empty_repo / CPATH).read_text()
+    assert "maker: {kind: customer, name: Jan Jansen, display: een klant uit Utrecht, anonymous: true}\n" in text
+
+
+def test_improvement_rejected_path_needs_reason_and_consequences(empty_repo: Path) -> None:
+    result = run(empty_repo, "new", "improvement", "--title", "Chatbot", "--by", "karel", "--no-input",
+                 "--at", "2026-11-01T09:00:00+01:00", "--set", "origin={proposer: karel}")
+    assert result.exit_code == 0, result.output
+    iid = "I-20261101-chatbot"
+    refused = run(empty_repo, "move", iid, "rejected", "--by", "marja", "--at", "2026-11-03T09:00:00+01:00",
+                  "--set", "decision={outcome: rejected, reason: Te duur}")
+    assert refused.exit_code == 1
+    for field in ("strategy_fit", "business_case", "decision.consequences"):
+        assert f"status 'rejected' needs `{field}`" in refused.output
+    ok = run(empty_repo, "move", iid, "rejected", "--by", "marja", "--at", "2026-11-03T09:00:00+01:00",
+             "--set", "decision={outcome: rejected, reason: Te duur, consequences: Klanten blijven bellen}",
+             "--set", "strategy_fit={fits: false, note: Wij kiezen voor persoonlijk contact}",
+             "--set", "business_case={customers_affected: 100, investment_eur: 50000}")
+    assert ok.exit_code == 0, ok.output
+    closing = run(empty_repo, "move", iid, "closed", "--by", "anne", "--at", "2026-11-04T09:00:00+01:00")
+    assert "status 'closed' needs `decision.communicated`" in closing.output
+    assert "status 'closed' needs `proposer_feedback`" in closing.output
+    done = run(empty_repo, "move", iid, "closed", "--by", "anne", "--at", "2026-11-04T09:00:00+01:00",
+               "--set", "decision.communicated=2026-11-04", "--set", "proposer_feedback=Besproken in teamoverleg")
+    assert done.exit_code == 0, done.output
+    assert run(empty_repo, "check").exit_code == 0
+
+
+def test_move_unknown_id_and_person_are_clear(empty_repo: Path) -> None:
+    assert run(empty_repo, "move", "C-20260101-nope", "given", "--by", "anne").exit_code == 1
+    new_compliment(empty_repo)
+    result = run(empty_repo, "move", CID, "forwarded", "--by", "nobody")
+    assert result.exit_code == 2 and "people: ali, anne, karel, marja" in result.output
+
+
+def test_bad_set_value_is_a_clear_error(empty_repo: Path) -> None:
+    new_compliment(empty_repo)
+    result = run(empty_repo, "move", CID, "forwarded", "--by", "anne", "--set", "giver")
+    assert result.exit_code == 1 and "expected key=value" in result.output
+    result = run(empty_repo, "move", CID, "forwarded", "--by", "anne", "--set", "history=[]")
+    assert result.exit_code == 1 and "not set by hand" in result.output
+
+
+def test_move_into_the_future_is_refused(empty_repo: Path) -> None:
+    new_compliment(empty_repo)
+    result = run(empty_repo, "move", CID, "forwarded", "--by", "anne", "--at", "2099-01-01T10:00:00+01:00")
+    assert result.exit_code == 1 and "error[future-event]" in result.output
