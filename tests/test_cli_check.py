@@ -1,0 +1,163 @@
+"""`kscms check`: formats, exit codes, and the problems that need more than one file."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kscms.cli import cli
+
+VALID = Path(__file__).parent / "fixtures" / "records" / "valid"
+C_REL = "records/compliments/2026/C-20261120-given.md"
+
+
+def run(root: Path, *args: str):  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(cli, ["--root", str(root), *args])
+    assert "Traceback" not in result.output
+    return result
+
+
+def valid_text() -> str:
+    return (VALID / "C-20261120-given.md").read_text(encoding="utf-8")
+
+
+def test_clean_repository_exits_zero_with_a_summary(make_repo) -> None:  # type: ignore[no-untyped-def]
+    root = make_repo(files={C_REL: valid_text()})
+    result = run(root, "check")
+    assert result.exit_code == 0
+    assert result.stderr.strip() == "1 records checked: no problems"
+
+
+def test_github_format_gives_annotations(make_repo) -> None:  # type: ignore[no-untyped-def]
+    root = make_repo(files={C_REL: valid_text().replace("status: given", "status: forwarded", 1)})
+    result = run(root, "check", "--format", "github")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"::error file={C_REL},line=5,title=status-mismatch::`status` is `forwarded`")
+
+
+def test_json_format_is_a_list_of_problems(make_repo) -> None:  # type: ignore[no-untyped-def]
+    root = make_repo(files={C_REL: valid_text().replace("giver: marja", "giver: mario")})
+    data = json.loads(run(root, "check", "--format", "json").stdout)
+    assert {(p["path"], p["line"], p["code"], p["severity"]) for p in data} >= {(C_REL, 10, "unknown-reference", "error")}
+    assert set(data[0]) == {"path", "line", "code", "message", "severity", "field"}
+
+
+def test_duplicate_ids_in_two_folders(make_repo) -> None:  # type: ignore[no-untyped-def]
+    other = "records/compliments/2025/C-20261120-given.md"
+    root = make_repo(files={C_REL: valid_text(), other: valid_text()})
+    result = run(root, "check")
+    assert f"{C_REL}:1: error[duplicate-id]: id `C-20261120-given` is also used by {other}" in result.stdout
+    assert f"{other}:2: error[id-path-mismatch]" in result.stdout
+
+
+def test_non_utf8_nul_bom_and_oversize_files_are_errors(make_repo) -> None:  # type: ignore[no-untyped-def]
+    root = make_repo()
+    base = root / "records" / "compliments" / "2026"
+    base.mkdir(parents=True)
+    (base / "C-20261120-latin.md").write_bytes(valid_text().replace("Heel", "H\xe9\xe9l").encode("latin-1"))
+    (base / "C-20261120-nul.md").write_bytes(b"---\nid: x\x00\n---\n")
+    (base / "C-20261120-bom.md").write_bytes("\ufeff".encode() + valid_text().encode())
+    (base / "C-20261120-big.md").write_bytes(valid_text().encode() + b"x" * (1 << 20))
+    (base / "C-20261120-list.md").write_text("---\n- a\n- b\n---\n")
+    (base / "C-20261120-empty.md").write_text("---\n---\nbody\n")
+    result = run(root, "check")
+    assert result.exit_code == 1
+    lines = set(result.stdout.splitlines())
+    expect = {
+        "records/compliments/2026/C-20261120-latin.md:19: error[not-utf8]",
+        "records/compliments/2026/C-20261120-nul.md:2: error[not-utf8]",
+        "records/compliments/2026/C-20261120-bom.md:1: error[front-matter]",
+        "records/compliments/2026/C-20261120-big.md: error[file-too-large]",
+        "records/compliments/2026/C-20261120-list.md:2: error[front-matter]",
+        "records/compliments/2026/C-20261120-empty.md:1: error[front-matter]",
+    }
+    for prefix in expect:
+        assert any(line.startswith(prefix) for line in lines), prefix
+
+
+def test_symlinks_under_records_are_refused(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    outside = tmp_path / "secret.md"
+    outside.write_text(valid_text())
+    root = make_repo(files={C_REL: valid_text()})
+    os.symlink(outside, root / "records" / "compliments" / "2026" / "C-20261120-link.md")
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert "records/compliments/2026/C-20261120-link.md: error[symlink]" in result.stdout
+
+
+def test_check_one_path_parses_only_that_record(make_repo) -> None:  # type: ignore[no-untyped-def]
+    broken = "records/compliments/2026/C-20261120-broken.md"
+    root = make_repo(files={C_REL: valid_text(), broken: "not a record"})
+    assert run(root, "check", str(root / C_REL)).exit_code == 0
+    assert run(root, "check", str(root / broken)).exit_code == 1
+
+
+def test_config_errors_exit_two_with_file_and_line(make_repo) -> None:  # type: ignore[no-untyped-def]
+    root = make_repo(config="organisation: X\npeople:\n  anne: {name: Anne, roles: [boss]}\n")
+    result = run(root, "check")
+    assert result.exit_code == 2
+    assert "kscms.yaml:3: error[bad-type]: `people.anne.roles.0` is 'boss'" in result.output
+
+
+def test_config_dangling_references_and_unknown_keys(make_repo) -> None:  # type: ignore[no-untyped-def]
+    config = ("organisation: X\ncolour: blue\npeople:\n  anne: {name: Anne, team: nope}\n"
+              "teams:\n  t: {name: T, manager: ghost}\n")
+    result = run(make_repo(config=config), "check")
+    assert result.exit_code == 2
+    assert "kscms.yaml:2: error[unknown-field]: unknown field `colour`" in result.output
+
+
+def test_config_references_are_checked(make_repo) -> None:  # type: ignore[no-untyped-def]
+    config = ("organisation: X\npeople:\n  anne: {name: Anne, team: nope}\n"
+              "teams:\n  t: {name: T, manager: ghost}\ntargets:\n  compliments.bogus: {min: 1}\n")
+    result = run(make_repo(config=config), "check")
+    assert result.exit_code == 2
+    out = result.output
+    assert "kscms.yaml:3: error[unknown-reference]: team `nope` of `anne` is not in `teams`: use one of t" in out
+    assert "kscms.yaml:5: error[unknown-reference]: manager `ghost` of team `t`" in out
+    assert "kscms.yaml:7: error[unknown-reference]: unknown KPI `compliments.bogus`" in out
+
+
+def test_no_config_anywhere_exits_two(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "check"])
+    assert result.exit_code == 2 and "kscms.yaml" in result.output and "Traceback" not in result.output
+
+
+def test_custom_workflow_statuses_map_to_stages(make_repo) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import CONFIG
+
+    config = CONFIG + (
+        "workflows:\n  compliment:\n    statuses: {ontvangen: registered, doorgestuurd: forwarded, gegeven: given,"
+        " reactie: reaction_recorded, gemeld: maker_informed, afgesloten: closed, ingetrokken: withdrawn}\n"
+    )
+    text = (valid_text().replace("status: registered}", "status: ontvangen}")
+            .replace("status: forwarded}", "status: doorgestuurd}").replace("status: given}", "status: gegeven}")
+            .replace("status: given\n", "status: gegeven\n"))
+    root = make_repo(files={C_REL: text}, config=config)
+    result = run(root, "check")
+    assert result.exit_code == 0, result.output
+    skipped = text.replace("  - {at: 2026-11-21T09:00:00+01:00, by: anne, status: doorgestuurd}\n", "")
+    (root / C_REL).write_text(skipped)
+    result = run(root, "check")
+    assert "error[illegal-transition]: step ontvangen → gegeven is not allowed" in result.stdout
+
+
+def test_schema_is_json_schema_of_each_type(empty_repo: Path) -> None:
+    data = json.loads(run(empty_repo, "schema", "compliment").stdout)
+    assert data["title"] == "Compliment" and "maker" in data["properties"]
+    assert data["additionalProperties"] is False
+    both = json.loads(run(empty_repo, "schema").stdout)
+    assert len(both["oneOf"]) == 3
+
+
+def test_list_and_show(make_repo) -> None:  # type: ignore[no-untyped-def]
+    root = make_repo(files={C_REL: valid_text()})
+    listed = json.loads(run(root, "list", "--format", "json").stdout)
+    assert [r["id"] for r in listed] == ["C-20261120-given"]
+    assert run(root, "list", "signal", "--format", "json").stdout.strip() == "[]"
+    shown = run(root, "show", "C-20261120-given")
+    assert shown.exit_code == 0 and "2026-11-22T09:00:00+01:00  given" in shown.stdout
+    assert run(root, "show", "C-20261120-nope").exit_code == 1
