@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kscms.kpi.period import Period
 from kscms.kpi.scope import Measure, Scope, kpi
+from kscms.model.base import Record
 from kscms.model.signal import Signal
+
+if TYPE_CHECKING:
+    from kscms.config import Config
 
 
 @dataclass(frozen=True)
@@ -66,3 +72,80 @@ def threads_red_threads(scope: Scope) -> Measure:
     threads = red_threads(scope.signals)
     behind = {i for t in threads for i in t.signal_ids}
     return Measure([t.to_json() for t in threads], len(behind))
+
+
+def previous_survey(signals: Sequence[Signal], survey: Signal) -> Signal | None:
+    """The survey just before `survey` in the order newest first (created descending, ties by id)."""
+    from kscms.kpi.signals import surveys_newest_first
+
+    ordered = surveys_newest_first(signals)
+    for i, s in enumerate(ordered):
+        if s is survey:
+            return ordered[i + 1] if i + 1 < len(ordered) else None
+    return None
+
+
+def survey_comparison(
+    signals_in_period: Sequence[Signal], all_signals: Sequence[Signal]
+) -> dict[str, Any] | None:
+    """The period's latest survey by priority, with the previous survey's rating and priority beside."""
+    from kscms.kpi.signals import latest_survey, priorities
+
+    survey = latest_survey(signals_in_period)
+    if survey is None:
+        return None
+    before = previous_survey(all_signals, survey)
+    old = {row["element"]: row for row in priorities(before)} if before else {}
+    elements = []
+    for row in priorities(survey):
+        prev = old.get(row["element"])
+        elements.append(
+            {
+                **row,
+                "previous_rating": prev["rating"] if prev else None,
+                "previous_priority": prev["priority"] if prev else None,
+            }
+        )
+    ref = {"id": before.id, "created": before.created.isoformat()} if before else None
+    return {"id": survey.id, "created": survey.created.isoformat(), "previous": ref, "elements": elements}
+
+
+def analysis(
+    records: Sequence[Record], config: Config, period: Period, as_of: dt.date | dt.datetime, top: int = 5
+) -> dict[str, Any]:
+    """Everything `kscms threads` shows (rounded, JSON-ready): threads with their signals, the Pareto of
+    customers, the top question topics and the survey priorities beside the previous survey."""
+    from kscms.kpi.period import as_of_moment
+    from kscms.kpi.report import rounded
+    from kscms.kpi.signals import customer_counts, top20_share, top_topics
+
+    scope = Scope(records, config, period, as_of_moment(as_of, config.tz))
+    signals = scope.signals
+    themes = config.themes
+    threads = [
+        {
+            **t.to_json(),
+            "name": themes[t.theme].name if t.theme in themes else t.theme,
+            "signal_ids": list(t.signal_ids),
+        }
+        for t in red_threads(signals)
+    ]
+    share, top_n, total = top20_share(signals)
+    ranking = customer_counts(signals)
+    customers = {
+        "share_pct": share,
+        "top": top_n,
+        "customers": len(ranking),
+        "signals": total,
+        "ranking": [{"customer": k, "signals": c} for k, c in ranking[:top_n]],
+    }
+    all_signals = [r for r in scope.existing if isinstance(r, Signal)]
+    data = {
+        "as_of": scope.as_of_date.isoformat(),
+        "period": period.to_json(),
+        "threads": threads,
+        "customers": customers,
+        "top_topics": top_topics(signals, top),
+        "survey": survey_comparison(signals, all_signals),
+    }
+    return dict(rounded(data))
