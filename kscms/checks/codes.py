@@ -36,5 +36,6 @@ CODES: dict[str, str] = {
     "record-deleted": "a record was deleted (withdraw it instead)",
     "actor-mismatch": "a new event's `by` is not the pull request's author",
     "backdated-event": "an event is much older than the commit that added it",
+    "base-unparsable": "a changed record does not parse at the base ref, so its change cannot be checked",
     "codeowners-outdated": ".github/CODEOWNERS does not match kscms.yaml",
 }
