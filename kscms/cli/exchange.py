@@ -1,0 +1,122 @@
+"""`kscms export` and `kscms import`: bulk data out (JSON, CSV, SQLite) and in (CSV)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kscms.cli._options import MOMENT, by_option
+
+
+@click.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "sqlite"]),
+    default="json",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (required for sqlite; default for json and csv: standard output).",
+)
+@click.option(
+    "--events", is_flag=True, help="With --format csv: one row per history event instead of per record."
+)
+@click.pass_obj
+def export_command(obj, fmt: str, out: Path | None, events: bool) -> None:  # type: ignore[no-untyped-def]
+    """Export every record with its fields and events.
+
+    JSON: a list of records (all fields, `history`, `path`, `body`). CSV: one row per record,
+    nested fields as dotted columns, `history` as JSON (or, with --events, one row per event);
+    cells starting with = + - @ are prefixed with ' against formula injection. SQLite: tables
+    `signals`, `compliments`, `improvements` and `events`, ready for Datasette or any SQL tool.
+    The export holds private fields: keep it internal.
+
+    \b
+    Example:
+      kscms export --format json > records.json
+      kscms export --format csv --out records.csv
+      kscms export --format csv --events > events.csv
+      kscms export --format sqlite --out kscms.sqlite && datasette kscms.sqlite
+    """
+    from kscms.cli._output import csv_text, json_text
+    from kscms.exchange import EVENT_COLUMNS, event_rows, export_json, export_rows, export_sqlite
+
+    repo = obj.repo
+    records = sorted(repo.records(), key=lambda r: r.id)
+    if events and fmt != "csv":
+        raise click.UsageError("--events goes with --format csv")
+    if fmt == "sqlite":
+        if out is None:
+            raise click.UsageError("--format sqlite needs --out FILE, e.g. --out kscms.sqlite")
+        counts = export_sqlite(records, out)
+        click.echo(f"{out}: " + ", ".join(f"{t} {n}" for t, n in counts.items()), err=True)
+        return
+    if fmt == "json":
+        text = json_text(export_json(records))
+    elif events:
+        text = csv_text(event_rows(records), EVENT_COLUMNS)
+    else:
+        columns, rows = export_rows(records)
+        text = csv_text(rows, columns)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        from kscms.repository import write_atomic
+
+        write_atomic(out, text)
+        click.echo(f"{out}: {len(records)} record(s)", err=True)
+
+
+@click.command("import")
+@click.argument("kind", type=click.Choice(["question-log", "survey"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@by_option(required=True)
+@click.option("--at", type=MOMENT, help="Time of the registering event (default: now).")
+@click.option(
+    "--date", "created", type=click.DateTime(["%Y-%m-%d"]), help="survey: the date it was received."
+)
+@click.option("--title", help="survey: title of the record.")
+@click.option("--period", "survey_period", help="survey: the period it covers, e.g. 2026-Q3.")
+@click.option("--respondents", type=click.IntRange(0), help="survey: number of respondents.")
+@click.pass_obj
+def import_command(obj, kind, file, by, at, created, title, survey_period, respondents):  # type: ignore[no-untyped-def]
+    """Turn a contact-centre question log or survey results (CSV) into signal records.
+
+    question-log: columns date, channel, topic, count; one question signal per row.
+    survey: columns element, rating (0-10), importance (0-1, summing to about 1); one survey signal.
+    Commas or semicolons; UTF-8. Any bad row is reported with its row number (the header is row 1)
+    and then nothing is written. Prints the path of every record written.
+
+    \b
+    Example:
+      kscms import question-log vragen-2026-10.csv --by anne
+      kscms import survey kto-q3.csv --by yusuf --date 2026-10-05 --period 2026-Q3 --respondents 412
+    """
+    from kscms.cli._options import as_datetime
+    from kscms.csvimport import import_question_log, import_survey
+
+    repo = obj.repo
+    moment = as_datetime(at, repo.config.tz) if at else None
+    if kind == "question-log":
+        if created or title or survey_period or respondents is not None:
+            raise click.UsageError("--date, --title, --period and --respondents go with `import survey`")
+        paths = import_question_log(repo, file, by, at=moment)
+    else:
+        paths = import_survey(
+            repo,
+            file,
+            by,
+            created=created.date() if created else None,
+            title=title,
+            period=survey_period,
+            respondents=respondents,
+            at=moment,
+        )
+    for path in paths:
+        click.echo(path)
+    click.echo(f"{len(paths)} record(s) written", err=True)
