@@ -62,8 +62,11 @@ def check_since(repo: Repository, base: str, actor: str | None) -> tuple[list[Pr
         config_changed = any(CONFIG_NAME in (c.path, c.old_path) for c in changes)
         base_config = config_from(git.read_at(sha, CONFIG_NAME)) if config_changed else None
         records = record_changes(changes)
-        olds = {c.path: git.read_blob(c.old_blob) for c in records
-                if c.old_blob and c.status != "D" and is_record_path(c.old_path)}
+        olds = {
+            c.path: git.read_blob(c.old_blob)
+            for c in records
+            if c.old_blob and c.status != "D" and is_record_path(c.old_path)
+        }
     present = [c.path for c in records if c.status != "D"]
     problems = repo.check(None if config_changed else present)
     count = len(repo.record_paths()) if config_changed else len(records)
@@ -90,7 +93,10 @@ def check_since(repo: Repository, base: str, actor: str | None) -> tuple[list[Pr
         if who is not None:
             problems += check_actor(new, indices, who, old is None)
         if base_config is not None:
-            problems += [p for p in check_permitted(new, indices, base_config, where)
-                         if (p.path, p.line, p.code) not in seen]
+            problems += [
+                p
+                for p in check_permitted(new, indices, base_config, where)
+                if (p.path, p.line, p.code) not in seen
+            ]
     problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.code, p.message))
     return problems, count

@@ -103,7 +103,9 @@ class GitRepo:
     def __enter__(self) -> GitRepo:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     # ---- refs ----------------------------------------------------------------------------------
@@ -121,7 +123,9 @@ class GitRepo:
     def verify_commit(self, ref: str) -> str:
         """The full sha of the commit `ref` names; GitError when it names none."""
         if not ref or ref.startswith("-") or any(ch.isspace() or ord(ch) < 32 for ch in ref):
-            raise GitError(f"`{ref}` is not a Git ref: expected a branch, tag or commit sha such as origin/main")
+            raise GitError(
+                f"`{ref}` is not a Git ref: expected a branch, tag or commit sha such as origin/main"
+            )
         try:
             sha = self._repo.git.execute(
                 ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"]
@@ -168,7 +172,7 @@ class GitRepo:
 
     def _strip(self, raw: bytes) -> str:
         path = os.fsdecode(raw)
-        return path[len(self.prefix):] if path.startswith(self.prefix) else path
+        return path[len(self.prefix) :] if path.startswith(self.prefix) else path
 
     def changed_paths(self, base: str) -> list[Change]:
         """Record and config files that differ between commit `base` and the work tree.
@@ -177,12 +181,26 @@ class GitRepo:
         additions; an untracked file whose name equals a deleted one's also counts as a rename.
         """
         out = self._run(
-            "diff", "--raw", "-z", "-M", "--no-abbrev", "--no-ext-diff", "--no-textconv", base, "--",
-            *self._pathspecs(), stdout_as_string=False,
+            "diff",
+            "--raw",
+            "-z",
+            "-M",
+            "--no-abbrev",
+            "--no-ext-diff",
+            "--no-textconv",
+            base,
+            "--",
+            *self._pathspecs(),
+            stdout_as_string=False,
         )
         changes = list(_parse_raw(iter(out.split(b"\0")), self._strip))
         untracked = self._run(
-            "ls-files", "--others", "--exclude-standard", "-z", "--", self.prefix + RECORDS_PREFIX,
+            "ls-files",
+            "--others",
+            "--exclude-standard",
+            "-z",
+            "--",
+            self.prefix + RECORDS_PREFIX,
             stdout_as_string=False,
         )
         deleted = {Path(c.path).name: c for c in changes if c.status == "D"}
@@ -204,8 +222,20 @@ class GitRepo:
         Merges list only the files whose merged content differs from every parent (`-c`):
         the results that neither branch had.
         """
-        args = ["git", "log", "--reverse", "--topo-order", "--raw", "-c", "-z", "-M", "--no-abbrev",
-                "--no-ext-diff", "--no-textconv", _LOG_FORMAT]
+        args = [
+            "git",
+            "log",
+            "--reverse",
+            "--topo-order",
+            "--raw",
+            "-c",
+            "-z",
+            "-M",
+            "--no-abbrev",
+            "--no-ext-diff",
+            "--no-textconv",
+            _LOG_FORMAT,
+        ]
         args += [f"{since}..HEAD"] if since else ["HEAD"]
         args += ["--", *self._pathspecs()]
         try:
@@ -247,7 +277,7 @@ def _parse_raw(tokens: Iterator[bytes], strip: Any) -> Iterator[Change]:
 def _change(meta: bytes, tokens: Iterator[bytes], strip: Any) -> Change:
     parents = len(meta) - len(meta.lstrip(b":"))
     fields = meta.lstrip(b":").split()
-    shas = [f.decode() for f in fields[parents + 1: 2 * parents + 2]]
+    shas = [f.decode() for f in fields[parents + 1 : 2 * parents + 2]]
     letters = fields[-1].decode()
     old = None if shas[0] == NULL_SHA else shas[0]
     new = None if shas[-1] == NULL_SHA else shas[-1]

@@ -16,7 +16,8 @@ language: en
 timezone: Europe/Amsterdam
 people:
   anne:  {name: Anne de Boer, github: anne-db, email: anne@test.example, roles: [coordinator]}
-  marja: {name: Marja Smit, github: msmit, email: marja@test.example, roles: [giver, decider], manages: [servicedesk]}
+  marja: {name: Marja Smit, github: msmit, email: marja@test.example, roles: [giver, decider],
+          manages: [servicedesk]}
   karel: {name: Karel Visser, github: karel-v, email: karel@test.example, team: servicedesk}
   ali:   {name: Ali Yilmaz, github: ali-y, roles: [analyst]}
 teams:
@@ -92,9 +93,14 @@ def git(root: Path, *args: str, date: str = "2026-11-10T12:00:00+01:00", author:
     name, email = AUTHORS.get(author, (author, f"{author}@test.example"))
     env = {
         **os.environ,
-        "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": date,
-        "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email, "GIT_COMMITTER_DATE": date,
-        "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
     }
     done = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True)
     return done.stdout

@@ -62,7 +62,11 @@ class Actor:
         if person is None:
             wanted = name.strip().lower()
             person = next(
-                (k for k, p in config.people.items() if wanted in (k.lower(), p.name.lower(), (p.github or "").lower())),
+                (
+                    k
+                    for k, p in config.people.items()
+                    if wanted in (k.lower(), p.name.lower(), (p.github or "").lower())
+                ),
                 None,
             )
         coordinator = person is not None and "coordinator" in config.people[person].roles
@@ -100,9 +104,14 @@ def check_immutable(old: Record, new: Record, was: str) -> Iterator[Problem]:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             moved = f" (the file was {old.path})" if old.path != new.path else ""
-            yield Problem(new.path, new.line_of(name), "immutable-field",
-                          f"`{name}` is `{after}`, {was} it was `{before}`{moved}: `{name}` never changes; "
-                          f"restore `{name}: {before}` (something new is a new record)", field=name)
+            yield Problem(
+                new.path,
+                new.line_of(name),
+                "immutable-field",
+                f"`{name}` is `{after}`, {was} it was `{before}`{moved}: `{name}` never changes; "
+                f"restore `{name}: {before}` (something new is a new record)",
+                field=name,
+            )
 
 
 def check_append_only(old: Record, new: Record, was: str) -> Iterator[Problem]:
@@ -114,18 +123,22 @@ def check_append_only(old: Record, new: Record, was: str) -> Iterator[Problem]:
     fix = "history is append-only: restore the earlier events and add new ones at the end"
     if index >= len(after):
         line = new.line_of(f"history.{len(after) - 1}") if after else new.line_of("history")
-        message = (f"history has {len(after)} event(s), {was} it had {len(before)}: event {index + 1} "
-                   f"({describe_event(before[index])}) was removed; {fix}")
+        message = (
+            f"history has {len(after)} event(s), {was} it had {len(before)}: event {index + 1} "
+            f"({describe_event(before[index])}) was removed; {fix}"
+        )
     else:
         line = new.line_of(f"history.{index}")
         event = after[index]
-        if any(same_event(before[index], e) for e in after[index + 1:]):
+        if any(same_event(before[index], e) for e in after[index + 1 :]):
             message = f"event {index + 1} ({describe_event(event)}) was inserted before older events; {fix}"
-        elif any(same_event(event, e) for e in before[index + 1:]):
+        elif any(same_event(event, e) for e in before[index + 1 :]):
             message = f"event {index + 1} ({describe_event(before[index])}) was removed or moved; {fix}"
         else:
-            message = (f"event {index + 1} was changed: {_event_diff(before[index], event)}; {fix} "
-                       "(record a correction as a new event with a `note`)")
+            message = (
+                f"event {index + 1} was changed: {_event_diff(before[index], event)}; {fix} "
+                "(record a correction as a new event with a `note`)"
+            )
     yield Problem(new.path, line, "history-rewritten", message, field=f"history.{index}")
 
 
@@ -151,14 +164,20 @@ def check_actor(new: Record, indices: list[int], actor: Actor, is_new: bool) -> 
             if actor.bot and is_new and index == 0:
                 continue
             if actor.bot:
-                message = (f"`{field}` is `{event.by}`, but this change is by the bot {actor.label}: a bot may only "
-                           "add new records with their first event; later steps are made by people")
+                message = (
+                    f"`{field}` is `{event.by}`, but this change is by the bot {actor.label}: a bot may only "
+                    "add new records with their first event; later steps are made by people"
+                )
             else:
-                message = (f"`{field}` is `{event.by}`, but {actor.label} is not a person in kscms.yaml: "
-                           f"a coordinator adds them ({actor.to_add}) in a pull request of its own first")
+                message = (
+                    f"`{field}` is `{event.by}`, but {actor.label} is not a person in kscms.yaml: "
+                    f"a coordinator adds them ({actor.to_add}) in a pull request of its own first"
+                )
         elif event.by != actor.person:
-            message = (f"`{field}` is `{event.by}`, but {actor.label} is `{actor.person}`: record your own steps "
-                       f"as `by: {actor.person}`, or ask a coordinator to record this one")
+            message = (
+                f"`{field}` is `{event.by}`, but {actor.label} is `{actor.person}`: record your own steps "
+                f"as `by: {actor.person}`, or ask a coordinator to record this one"
+            )
         else:
             continue
         yield Problem(new.path, new.line_of(field), "actor-mismatch", message, field=field)
@@ -179,10 +198,14 @@ def check_permitted(new: Record, indices: list[int], config: Config, where: str)
             allowed = may_move(new, config, event.by, event.status, wf)
             rule = describe_permission(new, config, event.status, wf)
         if not allowed:
-            yield Problem(new.path, new.line_of(field), "not-permitted",
-                          f"`{event.by}` may not move {new.type} to {event.status} under kscms.yaml {where}: that "
-                          f"step is for {rule}; people and roles added in a change count only once it is merged",
-                          field=field)
+            yield Problem(
+                new.path,
+                new.line_of(field),
+                "not-permitted",
+                f"`{event.by}` may not move {new.type} to {event.status} under kscms.yaml {where}: that "
+                f"step is for {rule}; people and roles added in a change count only once it is merged",
+                field=field,
+            )
 
 
 def check_backdated(new: Record, indices: list[int], moment: dt.datetime) -> Iterator[Problem]:
@@ -192,25 +215,39 @@ def check_backdated(new: Record, indices: list[int], moment: dt.datetime) -> Ite
         if event.at < moment - BACKDATE_LIMIT:
             hours = (moment - event.at).total_seconds() / 3600
             field = f"history.{index}.at"
-            yield Problem(new.path, new.line_of(field), "backdated-event",
-                          f"event {index + 1} is dated {event.at.isoformat()}, {hours:.0f} hours before the commit "
-                          f"that added it ({moment.isoformat()}): record steps when they happen, and say why "
-                          "in a `note` when a step is entered late", field=field)
+            yield Problem(
+                new.path,
+                new.line_of(field),
+                "backdated-event",
+                f"event {index + 1} is dated {event.at.isoformat()}, {hours:.0f} hours before the commit "
+                f"that added it ({moment.isoformat()}): record steps when they happen, and say why "
+                "in a `note` when a step is entered late",
+                field=field,
+            )
 
 
 def deleted_problem(old_path: str) -> Problem:
     """A record file that is gone."""
     record_id = PurePosixPath(old_path).stem
-    return Problem(old_path, 1, "record-deleted",
-                   f"record `{record_id}` was deleted: records are never deleted; restore the file and end the "
-                   f"record with a workflow step instead (e.g. `kscms move {record_id} withdrawn --by <coordinator>`)",
-                   field="id")
+    return Problem(
+        old_path,
+        1,
+        "record-deleted",
+        f"record `{record_id}` was deleted: records are never deleted; restore the file and end the "
+        f"record with a workflow step instead (e.g. `kscms move {record_id} withdrawn --by <coordinator>`)",
+        field="id",
+    )
 
 
 def unparsable_problem(path: str, was: str, problems: list[Problem]) -> Problem:
     """The old version does not parse, so the change cannot be compared with it."""
     first = problems[0] if problems else None
     why = f" ({first.code} at line {first.line}: {first.message})" if first else ""
-    return Problem(path, 1, "base-unparsable",
-                   f"the record does not parse {was}{why}, so its change cannot be checked: fix the record "
-                   "there first, or have a coordinator review this change by hand", field="id")
+    return Problem(
+        path,
+        1,
+        "base-unparsable",
+        f"the record does not parse {was}{why}, so its change cannot be checked: fix the record "
+        "there first, or have a coordinator review this change by hand",
+        field="id",
+    )
