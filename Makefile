@@ -38,6 +38,9 @@ golden: $(STAMP)
 bench: $(STAMP)
 	bash bench/run.sh
 
+ci-dry: $(STAMP)
+	bash scripts/ci-dry
+
 fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet atheris
 	$(BIN)/python tests/fuzz/fuzz_records.py -max_total_time=$${FUZZ_SECONDS:-300}
