@@ -1,0 +1,162 @@
+"""The static site: gather → context → render → write (SPEC section 8).
+
+`build(repo, out)` writes `out/public/` (the wall of compliments, from whitelisted view objects
+only) and `out/internal/` (dashboards, improvement log, a page per record), both self-contained.
+The output depends only on the records, the templates and the as-of date: the same inputs give
+byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kscms.diagnostics import Problem
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from kscms.model.base import Record
+    from kscms.repository import Repository
+    from kscms.site.context import Page
+    from kscms.site.public import RawFile
+
+__all__ = ["build", "BuildResult", "build_date"]
+
+PARALLEL_THRESHOLD = 500
+"""Above this many record pages to render, a process pool renders them."""
+
+
+@dataclass
+class BuildResult:
+    """What a build did."""
+
+    out: Path
+    """The output folder."""
+    as_of: dt.date
+    """The as-of date the site shows (and its build timestamp)."""
+    public_pages: int = 0
+    internal_pages: int = 0
+    written: int = 0
+    """Files whose bytes changed (or are new)."""
+    unchanged: int = 0
+    """Files identical to the previous build (kept as they were)."""
+    records: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+    """Problems of records that could not be read (they are left out of the site)."""
+    seconds: float = 0.0
+    public_only: bool = False
+
+
+def build_date(records: Iterable[Record], config: Any) -> dt.date:
+    """The default as-of date: the local date of the newest event (or `created`) in the records."""
+    newest: dt.date | None = None
+    for record in records:
+        day = config.local_date(record.history[-1].at) if record.history else record.created
+        if newest is None or day > newest:
+            newest = day
+    return newest or dt.date(2000, 1, 1)
+
+
+def _static_files(env_dirs: list[Path]) -> dict[str, bytes]:
+    """static/ of the built-in theme, overlaid by the user's static/ files."""
+    files: dict[str, bytes] = {}
+    for folder in reversed(env_dirs):  # built-in first, the user's own win
+        static = folder / "static"
+        if static.is_dir():
+            for path in sorted(p for p in static.rglob("*") if p.is_file()):
+                files["static/" + path.relative_to(static).as_posix()] = path.read_bytes()
+    return dict(sorted(files.items()))
+
+
+def render(env: Environment, page: Page, site_kind: str) -> bytes:
+    """Render one page of the `public` or `internal` site with its relative root."""
+    from kscms.site.context import relative_root
+
+    template = env.select_template(list(page.templates))
+    return template.render(
+        root=relative_root(page.path), page_path=page.path, site_kind=site_kind, **page.context
+    ).encode("utf-8")
+
+
+def build(
+    repo: Repository,
+    out: Path,
+    public_only: bool = False,
+    as_of: dt.date | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    jobs: int | None = None,
+) -> BuildResult:
+    """Build `out/public/` and (unless `public_only`) `out/internal/`; swap them in at the end.
+
+    `as_of`: the date whose end the site shows (default: the newest event's date, not the clock).
+    `cache_dir`: rendered record pages by content hash (default `<root>/.kscms-cache`).
+    `jobs`: processes for record pages (default: one per CPU when there are many pages).
+    """
+    from kscms.kpi.period import as_of_moment
+    from kscms.site.environment import make_environment, site_translations, template_dirs
+    from kscms.site.formats import Formats
+    from kscms.site.public import RawFile, public_pages
+    from kscms.site.writer import SiteWriter
+
+    started = time.perf_counter()
+    config = repo.config
+    records, problems = repo.load_all()
+    day = as_of or build_date(records, config)
+    moment = as_of_moment(day, config.tz)
+    result = BuildResult(Path(out), day, records=len(records), skipped=problems, public_only=public_only)
+    dirs = template_dirs(repo.root)
+    statics = _static_files(dirs)
+    writer = SiteWriter(Path(out))
+    try:
+        cache = (cache_dir if cache_dir is not None else repo.root / ".kscms-cache") if use_cache else None
+        env = make_environment(repo.root, config.language, cache / "jinja" if cache else None)
+        formats = Formats(config.language, config.tz, site_translations(repo.root, config.language))
+        site = _site_globals(config, formats, day)
+        env.globals.update(site)
+        for item in public_pages((r for r in records if r.type == "compliment"), config, moment, formats, day):  # type: ignore[misc]
+            _emit(writer, env, "public", item, RawFile)
+            result.public_pages += 1
+        for rel, data in statics.items():
+            writer.write("public/" + rel, data)
+        if not public_only:
+            from kscms.site.internal import internal_pages
+            from kscms.site.pool import render_records
+
+            pages, record_pages = internal_pages(records, config, moment, formats, day)
+            for item in pages:
+                _emit(writer, env, "internal", item, RawFile)
+                result.internal_pages += 1
+            result.internal_pages += render_records(
+                writer, env, record_pages, repo.root, config.language, site, cache, jobs, PARALLEL_THRESHOLD
+            )
+            for rel, data in statics.items():
+                writer.write("internal/" + rel, data)
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    result.written, result.unchanged = writer.written, writer.unchanged
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _site_globals(config: Any, formats: Any, day: dt.date) -> dict[str, Any]:
+    return {
+        "site_title": config.site.title,
+        "organisation": config.organisation,
+        "as_of": day.isoformat(),
+        "as_of_label": formats.date(day),
+    }
+
+
+def _emit(writer: Any, env: Environment, site_kind: str, item: Page | RawFile, raw: type) -> None:
+    if isinstance(item, raw):
+        writer.write(f"{site_kind}/{item.path}", item.data)  # type: ignore[union-attr]
+    else:
+        writer.write(f"{site_kind}/{item.path}", render(env, item, site_kind))  # type: ignore[arg-type]

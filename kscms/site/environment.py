@@ -1,0 +1,126 @@
+"""The Jinja environment of the site: user templates first, autoescape everywhere, StrictUndefined.
+
+A data repository may override any built-in template by putting a file with the same name in its
+own `site_templates/`; the built-in one stays reachable as `default:<name>` (datasette's recipe), so
+an override can `{% extends "default:public/base.html" %}` and change one block.
+"""
+
+from __future__ import annotations
+
+import copy
+import gettext
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from jinja2 import (
+    BytecodeCache,
+    FileSystemBytecodeCache,
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    select_autoescape,
+)
+
+from kscms.site.i18n import translations
+
+
+def builtin_templates() -> Path:
+    """The built-in theme shipped inside the package (`kscms/site_templates`)."""
+    return Path(str(resources.files("kscms") / "site_templates")).resolve()
+
+
+def template_dirs(repo_root: Path | None) -> list[Path]:
+    """Folders searched for templates, user's first (only existing ones)."""
+    dirs: list[Path] = []
+    builtin = builtin_templates()
+    if repo_root is not None:
+        user = (repo_root / "site_templates").resolve()
+        if user.is_dir() and user != builtin:
+            dirs.append(user)
+    dirs.append(builtin)
+    return dirs
+
+
+def make_environment(repo_root: Path | None, language: str, bytecode_dir: Path | None = None) -> Environment:
+    """A fresh environment for `language` with the user's templates before the built-in ones.
+
+    `bytecode_dir`: where compiled templates are cached between builds (keyed by source checksum).
+    """
+    dirs = template_dirs(repo_root)
+    builtin = FileSystemLoader(str(dirs[-1]))
+    loaders: list[BaseLoader] = [FileSystemLoader([str(d) for d in dirs]), PrefixLoader({"default": builtin}, ":")]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(default=True, default_for_string=True, enabled_extensions=()),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+        bytecode_cache=_bytecode_cache(bytecode_dir),
+    )
+    trans = site_translations(repo_root, language)
+    env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["language"] = language
+    env.filters["label"] = _label_filter(trans)
+    env.filters["markdown"] = _markdown_filter
+    return env
+
+
+def _bytecode_cache(folder: Path | None) -> BytecodeCache | None:
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
+def site_translations(repo_root: Path | None, language: str) -> gettext.NullTranslations:
+    """The catalogue for `language`: the user's own `site_templates/locales` first, then the built-in."""
+    dirs = template_dirs(repo_root)
+    trans = translations(dirs[-1], language)
+    if len(dirs) > 1:
+        user = translations(dirs[0], language)
+        if isinstance(user, gettext.GNUTranslations):
+            combined = copy.copy(user)
+            combined._fallback = None
+            combined.add_fallback(trans)
+            return combined
+    return trans
+
+
+def _markdown_filter(text: str) -> Markup:
+    """Record text to safe HTML (raw HTML off, only http(s)/mailto links)."""
+    from kscms.site.markdown import render_markdown
+
+    return Markup(render_markdown(text))
+
+
+def _label_filter(trans: Any) -> Any:
+    from kscms.site.i18n import label
+
+    def label_filter(value: str | None) -> str:
+        return label(trans, value)
+
+    return label_filter
+
+
+def templates_fingerprint(repo_root: Path | None) -> str:
+    """A hash of every template, static file and catalogue: part of the page-cache key."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in template_dirs(repo_root):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,73 @@
+"""The one Markdown renderer of kscms: raw HTML off, an allow-list for links, bounded nesting.
+
+markdown-it-py's defaults are not safe for text from outside: the `commonmark` preset passes raw
+HTML through, and the default `validateLink` is a deny-list that lets `data:image/...`, `tel:` and
+protocol-relative `//host` links through. Here every link is checked *after* markdown-it's own
+normalisation (percent-encoding, punycode) against an allow-list of schemes, images are off (they
+would load from outside, which the Content Security Policy forbids anyway), and linkify is off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+ALLOWED_SCHEMES: tuple[str, ...] = ("http:", "https:", "mailto:")
+"""Link schemes kept; anything else (relative, `//host`, `javascript:`, `data:`, `tel:`) stays text."""
+MAX_NESTING = 20
+"""markdown-it's `maxNesting`: deeper block or inline nesting is left as text (bounds time and stack)."""
+
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+
+
+def is_allowed_link(url: str) -> bool:
+    """True for an http(s) or mailto URL with a host or address (after markdown-it normalisation)."""
+    cleaned = _CONTROL.sub("", url).lower()
+    if cleaned.startswith(("http://", "https://")):
+        return len(cleaned.split("//", 1)[1]) > 0
+    return cleaned.startswith("mailto:") and len(cleaned) > len("mailto:")
+
+
+def _render_link_open(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
+) -> str:
+    token = tokens[idx]
+    token.attrSet("rel", "nofollow noopener noreferrer")
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """The shared, configured MarkdownIt instance."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": MAX_NESTING})
+    md.disable("image")
+    md.validateLink = is_allowed_link  # type: ignore[method-assign]
+    md.add_render_rule("link_open", _render_link_open)
+    return md
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to safe HTML: no raw HTML, only http(s)/mailto links, no images."""
+    return markdown_parser().render(text)
+
+
+def plain_text(text: str) -> str:
+    """The words of a Markdown text without markup (for search indexes, feed summaries, titles)."""
+    tokens = markdown_parser().parse(text)
+    parts: list[str] = []
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            for child in token.children:
+                if child.type in ("text", "code_inline"):
+                    parts.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    parts.append(" ")
+            parts.append(" ")
+        elif token.type in ("code_block", "fence"):
+            parts.append(token.content)
+    return " ".join(" ".join(parts).split())

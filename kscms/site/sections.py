@@ -1,0 +1,145 @@
+"""Cross-sections of the internal site: a page per department, theme and team, and the people list.
+
+A department or theme page holds its signals, the common threads that touch it and its
+improvements; a team page is the agenda of the weekly team meeting: compliments received, and the
+proposals of the team's members with the feedback on them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kscms.model.base import Record
+from kscms.model.compliment import Compliment
+from kscms.model.improvement import Improvement
+from kscms.model.signal import Signal
+from kscms.site.context import Link, Page
+from kscms.site.records import RecordSummary
+
+if TYPE_CHECKING:
+    from kscms.site.internal import Internal
+
+LIST_LIMIT = 200
+"""Lists on a section page show this many (newest); the page says how many there are."""
+
+
+@dataclass(frozen=True)
+class SectionLink:
+    link: Link
+    signals: int
+    improvements: int
+    compliments: int
+
+
+@dataclass(frozen=True)
+class Proposal:
+    summary: RecordSummary
+    proposer: str
+    decision: str
+    feedback: str
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    key: str
+    name: str
+    roles: str
+    team: Link
+
+
+def _limited(items: Sequence[RecordSummary]) -> dict[str, object]:
+    return {"rows": list(items[:LIST_LIMIT]), "total": len(items)}
+
+
+def section_pages(site: Internal, day: dt.date) -> Iterator[Page]:
+    from kscms.kpi.threads import red_threads, themes_of
+    from kscms.site.analysis import thread_views, year_scope
+
+    config, names, formats = site.config, site.names, site.formats
+    records = site.records
+    signals = [r for r in records if isinstance(r, Signal)]
+    improvements = [r for r in records if isinstance(r, Improvement)]
+    compliments = [r for r in records if isinstance(r, Compliment)]
+    scope = year_scope(site, day)
+    threads = red_threads(scope.signals)
+    all_themes = {t.theme: t for t in themes_of(scope.signals)}
+
+    def summaries(items: Sequence[Record]) -> list[RecordSummary]:
+        return [site.views.summary(r) for r in items]
+
+    dept_index = []
+    for key in sorted(config.departments):
+        sig = [s for s in signals if key in s.departments]
+        imp = [i for i in improvements if key in i.departments]
+        com = [c for c in compliments if key in c.departments]
+        dept_index.append(SectionLink(Link(names.department(key), f"departments/{key}.html"), len(sig), len(imp), len(com)))
+        yield Page(
+            f"departments/{key}.html", ("internal/section.html",),
+            {
+                "section": "departments", "kind": "department", "title": names.department(key), "period": scope.period.label,
+                "signals": _limited(summaries(sig)), "improvements": _limited(summaries(imp)),
+                "compliments": _limited(summaries(com)),
+                "threads": thread_views(site, [t for t in threads if key in t.departments]),
+            },
+        )
+    yield Page("departments/index.html", ("internal/sections.html",), {"section": "departments", "kind": "department", "rows": dept_index})
+
+    theme_index = []
+    for key in sorted(config.themes):
+        sig = [s for s in signals if key in s.themes]
+        imp = [i for i in improvements if key in i.themes]
+        com = [c for c in compliments if key in c.themes]
+        theme_index.append(SectionLink(Link(names.theme(key), f"themes/{key}.html"), len(sig), len(imp), len(com)))
+        touching = [all_themes[key]] if key in all_themes and any(t.theme == key for t in threads) else []
+        yield Page(
+            f"themes/{key}.html", ("internal/section.html",),
+            {
+                "section": "themes", "kind": "theme", "title": names.theme(key), "period": scope.period.label,
+                "signals": _limited(summaries(sig)), "improvements": _limited(summaries(imp)),
+                "compliments": _limited(summaries(com)), "threads": thread_views(site, touching),
+            },
+        )
+    yield Page("themes/index.html", ("internal/sections.html",), {"section": "themes", "kind": "theme", "rows": theme_index})
+
+    team_index = []
+    for key in sorted(config.teams):
+        members = {p for p, person in config.people.items() if person.team == key}
+        received = [c for c in compliments if key in c.receiver_teams or members & set(c.receiver_people)]
+        proposals: list[Proposal] = []
+        for r in records:
+            proposer = None
+            if isinstance(r, Improvement):
+                proposer = r.origin.proposer
+            elif isinstance(r, Signal) and r.employee_idea is not None:
+                proposer = r.employee_idea.proposer
+            if proposer not in members:
+                continue
+            decision, feedback = "", ""
+            if isinstance(r, Improvement):
+                decision = " — ".join(x for x in (formats.label(r.decision.outcome), r.decision.reason or "") if x)
+                feedback = r.proposer_feedback or ""
+            proposals.append(Proposal(site.views.summary(r), names.person(proposer), decision, feedback))
+        team_index.append(SectionLink(Link(names.team(key), f"teams/{key}.html"), 0, len(proposals), len(received)))
+        yield Page(
+            f"teams/{key}.html", ("internal/team.html",),
+            {
+                "section": "teams", "title": names.team(key), "manager": names.person(config.team_manager(key)),
+                "members": sorted(names.person(m) for m in members),
+                "compliments": _limited(summaries(received)), "proposals": proposals[:LIST_LIMIT],
+                "proposals_total": len(proposals),
+            },
+        )
+    yield Page("teams/index.html", ("internal/sections.html",), {"section": "teams", "kind": "team", "rows": team_index})
+
+    people = [
+        PersonRow(
+            key, person.name, ", ".join(formats.label(role) for role in person.roles),
+            Link(names.team(person.team), f"teams/{person.team}.html" if person.team in config.teams else "")
+            if person.team else Link(""),
+        )
+        for key, person in sorted(config.people.items())
+    ]
+    yield Page("people.html", ("internal/people.html",), {"section": "people", "rows": people})

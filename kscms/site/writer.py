@@ -1,0 +1,113 @@
+"""Write a site into a staging folder next to the output and swap it in at the end.
+
+A failed build never leaves a half-updated site: pages go to `.<DIR>.<random>.tmp` beside DIR,
+and only when every page is written does the staging folder replace DIR (the old one is kept until
+that rename succeeded). Files whose bytes did not change are hard links to the previous build's
+files, so their inode and modification time stay as they were (rsync and web caches see no change).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from kscms.errors import ConfigError
+
+MANIFEST = ".kscms-build.json"
+"""Written at the top of DIR: marks it as kscms output and maps each file to its content key."""
+
+
+class SiteWriter:
+    """Collects the files of one build in a staging folder; `commit()` swaps it in."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = Path(os.path.abspath(out))
+        _refuse_foreign(self.out)
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".tmp", dir=self.out.parent))
+        os.chmod(self.tmp, 0o755)
+        self.old: dict[str, str] = _read_manifest(self.out)
+        self.files: dict[str, str] = {}
+        self.written = 0
+        self.unchanged = 0
+        self._dirs: set[Path] = set()
+
+    def _target(self, rel: str) -> Path:
+        if rel.startswith("/") or ".." in rel.split("/"):
+            raise ValueError(f"unsafe output path {rel!r}")
+        target = self.tmp / rel
+        parent = target.parent
+        if parent not in self._dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+        return target
+
+    def reuse(self, rel: str, key: str) -> bool:
+        """Link the previous build's file when it was made from the same `key`; True when done."""
+        if self.old.get(rel) != key:
+            return False
+        try:
+            os.link(self.out / rel, self._target(rel))
+        except OSError:
+            return False
+        self.files[rel] = key
+        self.unchanged += 1
+        return True
+
+    def write(self, rel: str, data: bytes, key: str | None = None) -> None:
+        """Add a file; unchanged bytes (or an unchanged `key`) reuse the previous build's file."""
+        key = key or "sha256:" + hashlib.sha256(data).hexdigest()
+        if self.reuse(rel, key):
+            return
+        self._target(rel).write_bytes(data)
+        self.files[rel] = key
+        self.written += 1
+
+    def commit(self) -> None:
+        """Write the manifest and put the staging folder in place of DIR."""
+        manifest = {"generator": "kscms", "files": dict(sorted(self.files.items()))}
+        (self.tmp / MANIFEST).write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+        backup: Path | None = None
+        if self.out.exists():
+            backup = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".old", dir=self.out.parent))
+            os.rmdir(backup)
+            os.replace(self.out, backup)
+        try:
+            os.replace(self.tmp, self.out)
+        except BaseException:
+            if backup is not None:
+                os.replace(backup, self.out)
+            raise
+        if backup is not None:
+            shutil.rmtree(backup, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _read_manifest(out: Path) -> dict[str, str]:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+
+
+def _refuse_foreign(out: Path) -> None:
+    """Never replace a folder that is not an earlier kscms build (e.g. `--out .` or `--out records`)."""
+    if not out.exists():
+        return
+    if not out.is_dir() or out.is_symlink():
+        raise ConfigError(f"--out {out.name}: exists and is not a folder: choose another --out")
+    if (out / MANIFEST).is_file():
+        return
+    if any(out.iterdir()):
+        raise ConfigError(
+            f"--out {out.name}: the folder exists, is not empty and was not written by `kscms build`: "
+            "choose another --out or empty it"
+        )
