@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
 from functools import cached_property
 from pathlib import Path
 
 from kscms.config import CONFIG_NAME, Config, load_config
 from kscms.diagnostics import Problem
-from kscms.errors import ConfigError, RecordError
+from kscms.errors import ConfigError, KscmsError, RecordError
 from kscms.model import decode_record, parse_record
 from kscms.model.base import Record
 
@@ -26,8 +28,12 @@ def find_root(start: Path | None = None) -> Path:
     raise ConfigError(f"no {CONFIG_NAME} in {here} or any folder above it: run `kscms init` or pass --root DIR")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` via a temp file in the same folder, fsync and os.replace."""
+def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
+    """Write `text` to `path` via a temp file in the same folder, fsync and os.replace.
+
+    With `exclusive`, the file must not exist yet: the temp file is hard-linked into place, which
+    fails with FileExistsError (and writes nothing) when another process created `path` first.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -39,7 +45,11 @@ def write_atomic(path: Path, text: str) -> None:
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
             os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        if exclusive:
+            os.link(tmp, path)
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -54,6 +64,63 @@ def write_atomic(path: Path, text: str) -> None:
             os.close(dir_fd)
     except OSError:
         pass
+
+
+LOCK_STALE_SECONDS = 600
+"""Without fcntl (Windows): a lock file older than this is taken to be left by a crashed process."""
+
+
+@contextmanager
+def record_lock(path: Path, label: str) -> Iterator[None]:
+    """Hold an exclusive lock on one record while it is read, validated and replaced.
+
+    The lock is `flock` on a dot-file beside the record (`.<name>.lock`, which `check` ignores); the
+    kernel drops it when its process dies, even by SIGKILL, so a crash never leaves a record locked.
+    A second process that finds the lock taken fails at once with a RecordError naming `label`.
+    """
+    lock = path.with_name(f".{path.name}.lock")
+    busy = RecordError(f"{label} is being changed by another kscms process right now: "
+                       "try again when it has finished")
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: an exclusive create, stale after a while
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                stale = dt.datetime.now().timestamp() - lock.stat().st_mtime > LOCK_STALE_SECONDS
+            except OSError:
+                stale = False
+            if not stale:
+                raise busy from None
+            os.unlink(lock)
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        try:
+            yield
+        finally:
+            os.close(fd)
+            os.unlink(lock)
+        return
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise busy from None
+        try:  # the holder before us may have removed the file between our open and our flock
+            if os.path.samestat(os.fstat(fd), os.stat(lock)):
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        with suppress(OSError):
+            os.unlink(lock)
+        os.close(fd)
 
 
 class Repository:
@@ -85,27 +152,28 @@ class Repository:
         """Relative paths of every record file (sorted), and symlinks refused on the way."""
         paths: list[str] = []
         problems: list[Problem] = []
-        base = self.records_dir
-        if not base.is_dir():
+        base = os.fspath(self.records_dir)
+        if not os.path.isdir(base):
             return paths, problems
+        cut = len(os.fspath(self.root)) + 1
         stack = [base]
         while stack:
             folder = stack.pop()
             try:
                 entries = list(os.scandir(folder))
             except OSError as exc:
-                problems.append(Problem(self.rel(Path(folder)), 0, "not-utf8", f"cannot read folder: {exc.strerror}"))
+                problems.append(Problem(folder[cut:], 0, "not-utf8", f"cannot read folder: {exc.strerror}"))
                 continue
             for entry in entries:
                 if entry.is_symlink():
                     problems.append(
-                        Problem(self.rel(Path(entry.path)), 0, "symlink",
+                        Problem(entry.path[cut:], 0, "symlink",
                                 "symbolic link under records/: replace it with the record file itself")
                     )
                 elif entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
+                    stack.append(entry.path)
                 elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
-                    paths.append(self.rel(Path(entry.path)))
+                    paths.append(entry.path[cut:].replace(os.sep, "/"))
         paths.sort()
         return paths, problems
 
@@ -123,7 +191,7 @@ class Repository:
         """id (file stem) -> paths, from file names only."""
         index: dict[str, list[str]] = {}
         for path in self.record_paths():
-            index.setdefault(Path(path).stem, []).append(path)
+            index.setdefault(path.rpartition("/")[2][:-3], []).append(path)
         return index
 
     def path_of(self, record_id: str) -> str:
@@ -207,12 +275,24 @@ class Repository:
             if record is not None:
                 records.append(record)
         problems.extend(run_checks(records, ctx))
-        only = None if paths is None else {Path(p).stem for p in selected}
+        only = None if paths is None else {p.rpartition('/')[2][:-3] for p in selected}
         problems.extend(check_duplicates(ctx, only))
         return sorted(set(problems), key=lambda p: (p.path, p.line, p.code, p.message))
 
     # ---- writing -------------------------------------------------------------------------------
 
-    def write(self, rel_path: str, text: str) -> None:
-        write_atomic(self.root / rel_path, text)
-        self._cache.pop(rel_path, None)
+    def write(self, rel_path: str, text: str, *, exclusive: bool = False) -> None:
+        """Write one record atomically; a full disk or a file-size limit leaves the old file as it was."""
+        try:
+            write_atomic(self.root / rel_path, text, exclusive=exclusive)
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise KscmsError(f"{rel_path} was not written: {reason}; the file is unchanged") from exc
+        finally:
+            self._cache.pop(rel_path, None)
+
+    def lock(self, rel_path: str) -> AbstractContextManager[None]:
+        """The lock `move` holds on one record (see `record_lock`)."""
+        return record_lock(self.root / rel_path, rel_path)

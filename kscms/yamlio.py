@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -34,14 +34,13 @@ _DATETIME = re.compile(
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 
-@dataclass
-class Loc:
+class Loc(NamedTuple):
     """Where one value sits in the YAML text (0-based character offsets)."""
 
     line: int
     """1-based line of the key (or of the item, in a sequence)."""
     key_start: int
-    """Offset where the key (or the item's `- `) starts."""
+    """Offset where the key (or the item) starts."""
     start: int
     """Offset where the value starts."""
     end: int
@@ -49,6 +48,9 @@ class Loc:
     flow: bool = False
     """True for flow collections (`{...}`, `[...]`) and for values inside them."""
     collection: bool = False
+
+
+_new_loc = tuple.__new__
 
 
 @dataclass
@@ -112,15 +114,17 @@ def resolve_plain(text: str) -> Any:
 
 
 class _Frame:
-    __slots__ = ("value", "path", "loc", "key", "key_loc", "seen", "is_map", "last_end", "skip")
+    __slots__ = ("value", "path", "loc", "key", "key_line", "key_start", "seen", "is_map", "last_end", "skip", "flow")
 
     def __init__(self, value: Any, path: Path, loc: Loc, is_map: bool) -> None:
         self.value = value
         self.path = path
         self.loc = loc
         self.is_map = is_map
+        self.flow = loc.flow
         self.key: str | None = None
-        self.key_loc: tuple[int, int] = (0, 0)
+        self.key_line = 0
+        self.key_start = 0
         self.seen: dict[str, int] = {}
         self.last_end = loc.start
         self.skip = False
@@ -153,119 +157,150 @@ def load(text: str, line_offset: int = 0) -> Parsed:
     return parsed
 
 
-def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 - one event loop
+_SCALAR = yaml.ScalarEvent
+_MAP_START = yaml.MappingStartEvent
+_SEQ_START = yaml.SequenceStartEvent
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_SKIP = (yaml.StreamStartEvent, yaml.DocumentEndEvent)
+
+
+def _refuse(issues: list[YamlIssue], line: int, code: str, message: str) -> None:
+    issues.append(YamlIssue(line, code, message))
+    raise _TooDeep
+
+
+def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 - one hot event loop
     loader = yaml.CSafeLoader(text)
     issues = parsed.issues
     locs = parsed.locs
     stack: list[_Frame] = []
     root: list[Any] = []
     documents = 0
+    new_loc = _new_loc
+    get_event = loader.get_event
     try:
-        check_event, get_event = loader.check_event, loader.get_event
-        while check_event():
+        while True:
             ev = get_event()
             cls = type(ev)
+            if cls is _SCALAR:
+                mark = ev.start_mark
+                line = line_offset + mark.line + 1
+                if ev.anchor is not None or ev.tag is not None:
+                    _refuse_props(issues, line, ev)
+                parent = stack[-1] if stack else None
+                if parent is not None and parent.is_map and parent.key is None and not parent.skip:
+                    key = ev.value
+                    first = parent.seen.get(key)
+                    if first is not None:
+                        issues.append(YamlIssue(line, "yaml-duplicate-key",
+                                                f"key `{key}` appears twice (first on line {first}): keep one",
+                                                dotted((*parent.path, key))))
+                        parent.skip = True
+                    else:
+                        parent.seen[key] = line
+                    parent.key = key
+                    parent.key_line = line
+                    parent.key_start = mark.index
+                    continue
+                raw = ev.value
+                if ev.style:
+                    value: Any = raw
+                else:
+                    try:
+                        value = resolve_plain(raw)
+                    except ValueError as exc:
+                        where = _child_path(parent)
+                        name = dotted(where) or "value"
+                        issues.append(YamlIssue(line, "bad-type", f"`{name}` is {raw[:40]!r}: {exc}", name))
+                        value = raw
+                end = ev.end_mark.index
+                if parent is None:
+                    root.append(value)
+                    locs[()] = new_loc(Loc, (line, mark.index, mark.index, end, False, False))
+                    continue
+                parent.last_end = end
+                if parent.is_map:
+                    if parent.skip:
+                        parent.skip = False
+                    else:
+                        parent.value[parent.key] = value
+                        locs[(*parent.path, parent.key)] = new_loc(
+                            Loc, (parent.key_line, parent.key_start, mark.index, end, parent.flow, False))
+                    parent.key = None
+                else:
+                    locs[(*parent.path, len(parent.value))] = new_loc(
+                        Loc, (line, mark.index, mark.index, end, parent.flow, False))
+                    parent.value.append(value)
+                continue
+            if cls is _MAP_START or cls is _SEQ_START:
+                mark = ev.start_mark
+                line = line_offset + mark.line + 1
+                if ev.anchor is not None or ev.tag is not None:
+                    _refuse_props(issues, line, ev)
+                if len(stack) >= MAX_DEPTH:
+                    _refuse(issues, line, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels: flatten the data")
+                parent = stack[-1] if stack else None
+                is_map = cls is _MAP_START
+                value = {} if is_map else []
+                flow = bool(ev.flow_style)
+                if parent is None:
+                    path: Path = ()
+                    loc = new_loc(Loc, (line, mark.index, mark.index, mark.index, flow, True))
+                    root.append(value)
+                elif parent.is_map:
+                    if parent.key is None:
+                        _refuse(issues, line, "yaml-syntax", "a mapping key is a collection: keys are plain names")
+                    path = (*parent.path, parent.key)  # type: ignore[arg-type]
+                    loc = new_loc(Loc, (parent.key_line, parent.key_start, mark.index, mark.index, flow, True))
+                    if parent.skip:
+                        parent.skip = False
+                        path = (*parent.path, f"\x00dup{line}")
+                    else:
+                        parent.value[parent.key] = value
+                    parent.key = None
+                else:
+                    path = (*parent.path, len(parent.value))
+                    loc = new_loc(Loc, (line, mark.index, mark.index, mark.index, flow, True))
+                    parent.value.append(value)
+                locs[path] = loc
+                stack.append(_Frame(value, path, loc, is_map))
+                continue
+            if cls in _ENDS:
+                frame = stack.pop()
+                loc = frame.loc
+                end = ev.end_mark.index if frame.flow else frame.last_end
+                locs[frame.path] = new_loc(Loc, (loc[0], loc[1], loc[2], end, loc[4], True))
+                if stack:
+                    stack[-1].last_end = end
+                continue
+            if cls is yaml.AliasEvent:
+                line = line_offset + ev.start_mark.line + 1
+                _refuse(issues, line, "yaml-alias", f"alias `*{ev.anchor}`: write the value out in full")
             if cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     line = line_offset + ev.start_mark.line + 1
-                    issues.append(YamlIssue(line, "yaml-syntax", "a second YAML document: keep one block"))
-                    raise _TooDeep
+                    _refuse(issues, line, "yaml-syntax", "a second YAML document: keep one block")
                 continue
-            if cls in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
-                continue
-            line = line_offset + ev.start_mark.line + 1
-            if cls is yaml.AliasEvent:
-                issues.append(YamlIssue(line, "yaml-alias", f"alias `*{ev.anchor}`: write the value out in full"))
-                raise _TooDeep
-            if cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
-                frame = stack.pop()
-                frame.loc.end = ev.end_mark.index if frame.loc.flow else frame.last_end
-                if stack:
-                    stack[-1].last_end = frame.loc.end
-                continue
-            anchor = ev.anchor
-            if anchor is not None:
-                issues.append(YamlIssue(line, "yaml-alias", f"anchor `&{anchor}`: anchors and aliases are not allowed"))
-                raise _TooDeep
-            if ev.tag is not None:
-                issues.append(YamlIssue(line, "yaml-tag", f"explicit tag `{ev.tag}`: remove it; tags are not allowed"))
-                raise _TooDeep
-            parent = stack[-1] if stack else None
-            # A scalar in key position of a mapping
-            if parent is not None and parent.is_map and parent.key is None and not parent.skip:
-                if cls is not yaml.ScalarEvent:
-                    issues.append(YamlIssue(line, "yaml-syntax", "a mapping key is a collection: keys are plain names"))
-                    raise _TooDeep
-                key = ev.value
-                first = parent.seen.get(key)
-                if first is not None:
-                    issues.append(
-                        YamlIssue(
-                            line,
-                            "yaml-duplicate-key",
-                            f"key `{key}` appears twice (first on line {first}): keep one",
-                            dotted((*parent.path, key)),
-                        )
-                    )
-                    parent.skip = True
-                    parent.key = key
-                else:
-                    parent.seen[key] = line
-                    parent.key = key
-                parent.key_loc = (line, ev.start_mark.index)
-                continue
-            # A value: where does it go?
-            if parent is None:
-                path: Path = ()
-                loc_line, key_start = line, ev.start_mark.index
-            elif parent.is_map:
-                path = (*parent.path, parent.key or "")
-                loc_line, key_start = parent.key_loc
-            else:
-                path = (*parent.path, len(parent.value))
-                loc_line, key_start = line, ev.start_mark.index
-            in_flow = bool(parent and parent.loc.flow)
-            if cls is yaml.ScalarEvent:
-                raw = ev.value
-                try:
-                    value = raw if ev.style else resolve_plain(raw)
-                except ValueError as exc:
-                    name = dotted(path) or "value"
-                    issues.append(YamlIssue(line, "bad-type", f"`{name}` is {raw[:40]!r}: {exc}", name))
-                    value = raw
-                loc = Loc(loc_line, key_start, ev.start_mark.index, ev.end_mark.index, in_flow)
-            else:
-                if len(stack) >= MAX_DEPTH:
-                    issues.append(
-                        YamlIssue(line, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels: flatten the data")
-                    )
-                    raise _TooDeep
-                is_map = cls is yaml.MappingStartEvent
-                value = {} if is_map else []
-                loc = Loc(loc_line, key_start, ev.start_mark.index, ev.end_mark.index, bool(ev.flow_style), True)
-            if parent is None:
-                root.append(value)
-            elif parent.is_map:
-                if parent.skip:
-                    parent.skip = False
-                else:
-                    parent.value[parent.key] = value
-                    locs[path] = loc
-                parent.key = None
-            else:
-                parent.value.append(value)
-                locs[path] = loc
-            if parent is None:
-                locs[path] = loc
-            if cls is yaml.ScalarEvent:
-                if parent is not None:
-                    parent.last_end = loc.end
-            else:
-                stack.append(_Frame(value, path, loc, cls is yaml.MappingStartEvent))
+            if cls is yaml.StreamEndEvent or ev is None:
+                break
     finally:
         loader.dispose()
     parsed.data = root[0] if root else None
+
+
+def _child_path(parent: _Frame | None) -> Path:
+    if parent is None:
+        return ()
+    if parent.is_map:
+        return (*parent.path, parent.key or "")
+    return (*parent.path, len(parent.value))
+
+
+def _refuse_props(issues: list[YamlIssue], line: int, ev: Any) -> None:
+    if ev.anchor is not None:
+        _refuse(issues, line, "yaml-alias", f"anchor `&{ev.anchor}`: anchors and aliases are not allowed")
+    _refuse(issues, line, "yaml-tag", f"explicit tag `{ev.tag}`: remove it; tags are not allowed")
 
 
 def parse_value(text: str) -> Any:

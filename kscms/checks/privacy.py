@@ -18,13 +18,18 @@ PATTERNS = (("an e-mail address", EMAIL), ("an IBAN", IBAN), ("a phone number", 
 DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")
 
 
-def find_personal_data(text: str) -> str | None:
-    """What kind of personal data `text` seems to hold, or None."""
+_DIGITS = re.compile(r"\d")
+
+
+def find_personal_data(text: str) -> tuple[str, int] | None:
+    """What kind of personal data `text` seems to hold and where, or None."""
+    if "@" not in text and len(_DIGITS.findall(text)) < 9:
+        return None
     for what, pattern in PATTERNS:
         for match in pattern.finditer(text):
             if what == "a phone number" and DATE_LIKE.match(match.group().strip()):
                 continue
-            return what
+            return what, match.start()
     return None
 
 
@@ -39,14 +44,17 @@ def check_personal_data(record: Record, ctx: CheckContext) -> Iterator[Problem]:
     fields = [("title", record.title, record.line_of("title")),
               ("maker.display", record.maker.display or "", record.line_of("maker.display"))]
     for field, text, line in fields:
-        what = find_personal_data(text)
-        if what:
+        found = find_personal_data(text)
+        if found:
             yield Problem(record.path, line, "personal-data",
-                          f"`{field}` seems to hold {what}, and this compliment may be published: "
+                          f"`{field}` seems to hold {found[0]}, and this compliment may be published: "
                           "move contact details to `maker.contact`", field=field)
-    for offset, body_line in enumerate(record.body.split("\n")):
-        what = find_personal_data(body_line)
-        if what:
-            yield Problem(record.path, record.body_line + offset, "personal-data",
-                          f"the body seems to hold {what}, and this compliment may be published: "
+    body = record.body
+    lines = body.split("\n") if find_personal_data(body) else []
+    for offset, line_text in enumerate(lines):
+        found = find_personal_data(line_text)
+        if found:
+            line = record.body_line + offset
+            yield Problem(record.path, line, "personal-data",
+                          f"the body seems to hold {found[0]}, and this compliment may be published: "
                           "remove it or move it to `maker.contact`", field="body")

@@ -10,7 +10,7 @@ from kscms.model.base import Event, Record
 from kscms.model.compliment import Compliment
 from kscms.model.improvement import Improvement
 from kscms.model.signal import Signal
-from kscms.yamlio import Parsed, dotted, load
+from kscms.yamlio import Parsed, load
 
 __all__ = ["Record", "Signal", "Compliment", "Improvement", "Event", "MODELS", "parse_record", "decode_record"]
 
@@ -72,5 +72,5 @@ def parse_record(text: str, path: str) -> tuple[Record | None, list[Problem]]:
     record._path = path
     record._body = body
     record._body_line = body_line
-    record._lines = {dotted(k): v.line for k, v in parsed.locs.items()}
+    record._locs = parsed.locs
     return record, []

@@ -57,7 +57,7 @@ class Record(Block):
     _path: str = PrivateAttr(default="")
     _body: str = PrivateAttr(default="")
     _body_line: int = PrivateAttr(default=0)
-    _lines: dict[str, int] = PrivateAttr(default_factory=dict)
+    _locs: dict[tuple[str | int, ...], Any] = PrivateAttr(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -75,11 +75,12 @@ class Record(Block):
 
     def line_of(self, field: str) -> int:
         """Line of a dotted field (or of its nearest ancestor) in the file."""
-        while field:
-            line = self._lines.get(field)
-            if line:
-                return line
-            field = field.rpartition(".")[0]
+        path: tuple[str | int, ...] = tuple(int(p) if p.isdigit() else p for p in field.split(".")) if field else ()
+        while path:
+            loc = self._locs.get(path)
+            if loc is not None:
+                return int(loc.line)
+            path = path[:-1]
         return 1
 
     @property

@@ -28,7 +28,11 @@ def id_problem(record_id: str) -> str | None:
 
 
 def id_date(record_id: str) -> dt.date:
-    return dt.datetime.strptime(record_id[2:10], "%Y%m%d").date()
+    """The date in an id (raises ValueError when there is none)."""
+    digits = record_id[2:10]
+    if len(digits) != 8 or not digits.isdigit():
+        raise ValueError(f"no date in {record_id!r}")
+    return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
 
 
 def slugify(text: str, max_length: int = 40) -> str:
