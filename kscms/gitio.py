@@ -153,17 +153,20 @@ class GitRepo:
         except (self._git.GitCommandError, ValueError) as exc:
             raise GitError(f"cannot read blob {sha[:7]}: {exc}") from exc
 
-    def read_at(self, sha: str, path: str) -> bytes | None:
-        """What `path` (relative to the kscms root) held at commit `sha`; None when it did not exist."""
+    def blob_at(self, sha: str, path: str) -> str | None:
+        """The blob sha of `path` (relative to the kscms root) at commit `sha`; None when it is absent."""
         try:
             obj = self._repo.commit(sha).tree / (self.prefix + path)
         except KeyError:
             return None
         except (self._git.BadName, ValueError) as exc:
             raise GitError(f"cannot read {path} at {sha[:7]}: {exc}") from exc
-        if obj.type != "blob":
-            return None
-        return bytes(obj.data_stream.read())
+        return str(obj.hexsha) if obj.type == "blob" else None
+
+    def read_at(self, sha: str, path: str) -> bytes | None:
+        """What `path` (relative to the kscms root) held at commit `sha`; None when it did not exist."""
+        blob = self.blob_at(sha, path)
+        return None if blob is None else self.read_blob(blob)
 
     # ---- changes -------------------------------------------------------------------------------
 

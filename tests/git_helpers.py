@@ -85,6 +85,7 @@ AUTHORS = {
     "anne": ("Anne de Boer", "anne@test.example"),
     "marja": ("Marja Smit", "marja@test.example"),
     "karel": ("Karel Visser", "karel@test.example"),
+    "bot": ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com"),
 }
 
 
@@ -139,11 +140,22 @@ def commit(root: Path, message: str, *, author: str = "anne", date: str = "2026-
 
 
 def make_repo(root: Path) -> Path:
-    """A Git repository on branch main with kscms.yaml, a compliment and a signal, committed."""
+    """A Git repository on branch main with kscms.yaml, a compliment and a signal.
+
+    Three commits, each made by the person and at the time of the step it records, so that
+    `kscms audit` finds nothing in this history: karel registers the compliment, anne forwards
+    it, karel logs the signal.
+    """
     root.mkdir(parents=True, exist_ok=True)
     git(root, "init", "-q", "-b", "main")
     write(root, "kscms.yaml", CONFIG)
+    registered = COMPLIMENT_TEXT.replace(
+        "  - {at: 2026-11-03T09:00:00+01:00, by: anne, status: forwarded}\n", ""
+    )
+    write(root, COMPLIMENT, registered.replace("status: forwarded", "status: registered"))
+    commit(root, "Compliment registered", author="karel", date="2026-11-02T09:30:00+01:00")
     write(root, COMPLIMENT, COMPLIMENT_TEXT)
+    commit(root, "Compliment forwarded", author="anne", date="2026-11-03T09:30:00+01:00")
     write(root, SIGNAL, SIGNAL_TEXT)
-    commit(root, "Initial records", date="2026-11-04T12:00:00+01:00")
+    commit(root, "Signal logged", author="karel", date="2026-11-04T10:30:00+01:00")
     return root

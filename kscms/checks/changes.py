@@ -84,17 +84,21 @@ def describe_event(event: Event) -> str:
 
 
 def new_event_indices(old: Record | None, new: Record) -> list[int]:
-    """Indices of the events in `new` that `old` does not hold (all of them for a new record)."""
+    """Indices of the events appended to `new` that `old` does not hold (all of them for a new record).
+
+    Events at the positions the old history already filled are left out: changing those is a
+    rewrite (`check_append_only`), reported once there.
+    """
     if old is None:
         return list(range(len(new.history)))
     remaining = list(old.history)
     fresh = []
     for index, event in enumerate(new.history):
         match = next((k for k, e in enumerate(remaining) if same_event(e, event)), None)
-        if match is None:
-            fresh.append(index)
-        else:
+        if match is not None:
             remaining.pop(match)
+        elif index >= len(old.history):
+            fresh.append(index)
     return fresh
 
 
