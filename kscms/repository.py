@@ -17,6 +17,8 @@ from kscms.model import decode_record, parse_record
 from kscms.model.base import Record
 
 RECORDS_DIR = "records"
+PARALLEL_MIN = 1500
+"""From this many records on, reading and checking run in worker processes (one per core)."""
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -239,16 +241,23 @@ class Repository:
         from kscms.model.ids import TYPE_DIRS
 
         dirs = None if types is None else tuple(f"{RECORDS_DIR}/{TYPE_DIRS[t]}/" for t in types)
+        selected = [p for p in self.record_paths() if dirs is None or p.startswith(dirs)]
         records: list[Record] = []
         problems: list[Problem] = list(self._listing[1])
-        for path in self.record_paths():
-            if dirs is not None and not path.startswith(dirs):
-                continue
-            record, found = self.parse(path)
+        for path, (record, found) in zip(selected, self._parse_many(selected), strict=True):
             problems.extend(found)
             if record is not None and (types is None or record.type in types):
                 records.append(record)
         return records, problems
+
+    def _parse_many(self, paths: list[str]) -> list[tuple[Record | None, list[Problem]]]:
+        """Parse many records, in worker processes when there are enough of them to pay off."""
+        todo = [p for p in paths if p not in self._cache]
+        workers = _workers(len(todo))
+        if workers > 1:
+            for chunk in _in_pool(workers, _parse_chunk, self.root, todo):
+                self._cache.update(chunk)
+        return [self.parse(p) for p in paths]
 
     def records(self, types: tuple[str, ...] | None = None) -> list[Record]:
         """Every record that parses (problems are for `check`)."""
@@ -263,19 +272,20 @@ class Repository:
 
     def check(self, paths: list[str] | None = None, now: dt.datetime | None = None) -> list[Problem]:
         """Every problem of the given record paths (default: all of them), sorted by file and line."""
-        from kscms.checks import check_duplicates, run_checks
+        from kscms.checks import check_duplicates
 
-        ctx = self.context(now)
+        moment = now or self.now()
         selected = self.record_paths() if paths is None else paths
         problems: list[Problem] = list(self._listing[1]) if paths is None else []
-        records = []
-        for path in selected:
-            record, found = self.parse(path)
-            problems.extend(found)
-            if record is not None:
-                records.append(record)
-        problems.extend(run_checks(records, ctx))
-        only = None if paths is None else {p.rpartition('/')[2][:-3] for p in selected}
+        workers = _workers(len(selected))
+        if workers > 1:
+            self.ids  # build the index once, before the workers fork
+            for found in _in_pool(workers, _check_chunk, self.root, selected, moment):
+                problems.extend(found)
+        else:
+            problems.extend(_check_paths(self, selected, moment))
+        ctx = self.context(moment)
+        only = None if paths is None else {p.rpartition("/")[2][:-3] for p in selected}
         problems.extend(check_duplicates(ctx, only))
         return sorted(set(problems), key=lambda p: (p.path, p.line, p.code, p.message))
 
@@ -296,3 +306,56 @@ class Repository:
     def lock(self, rel_path: str) -> AbstractContextManager[None]:
         """The lock `move` holds on one record (see `record_lock`)."""
         return record_lock(self.root / rel_path, rel_path)
+
+
+# ---- worker processes ------------------------------------------------------------------------
+
+_WORKER_REPO: Repository | None = None
+
+
+def _workers(count: int) -> int:
+    minimum = int(os.environ.get("KSCMS_PARALLEL_MIN", PARALLEL_MIN))
+    if count < minimum or os.environ.get("KSCMS_WORKERS") == "1":
+        return 1
+    return max(1, min(int(os.environ.get("KSCMS_WORKERS", "0")) or (os.cpu_count() or 1), 8))
+
+
+def _in_pool(workers: int, func, root: Path, paths: list[str], *args):  # type: ignore[no-untyped-def]
+    """Run `func(chunk, *args)` over chunks of `paths` in `workers` processes, in order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(200, len(paths) // (workers * 4) + 1)
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(root,)) as pool:
+        yield from pool.map(func, chunks, *[[a] * len(chunks) for a in args])
+
+
+def _init_worker(root: Path) -> None:
+    global _WORKER_REPO
+    _WORKER_REPO = Repository(root)
+
+
+def _parse_chunk(paths: list[str]) -> list[tuple[str, tuple[Record | None, list[Problem]]]]:
+    assert _WORKER_REPO is not None
+    return [(p, _WORKER_REPO.parse(p)) for p in paths]
+
+
+def _check_paths(repo: Repository, paths: list[str], now: dt.datetime) -> list[Problem]:
+    from kscms.checks import run_checks
+
+    problems: list[Problem] = []
+    records = []
+    for path in paths:
+        record, found = repo.parse(path)
+        problems.extend(found)
+        if record is not None:
+            records.append(record)
+    problems.extend(run_checks(records, repo.context(now)))
+    return problems
+
+
+def _check_chunk(paths: list[str], now: dt.datetime) -> list[Problem]:
+    assert _WORKER_REPO is not None
+    return _check_paths(_WORKER_REPO, paths, now)
