@@ -90,7 +90,11 @@ def new_record(
     problems = _validate(repo, rel_path, text, repo.now())
     if problems:
         raise RecordError(f"the new {record_type} was not written: {len(problems)} problem(s)", problems)
-    repo.write(rel_path, text)
+    try:
+        repo.write(rel_path, text, exclusive=True)
+    except FileExistsError:  # another process created this id a moment ago: take the next free one
+        return new_record(repo, record_type, title, by, kind=kind, sets=sets, body=body, at=at,
+                          created=created)
     return rel_path
 
 
@@ -121,33 +125,35 @@ def move_record(
     Raises TransitionError (the file is left byte-identical) when the step is not allowed.
     """
     rel_path = repo.path_of(record_id)
-    text, problems = repo.read_text(rel_path)
-    if text is None:
-        raise RecordError(f"record `{record_id}` cannot be read", problems)
-    current, problems = parse_record(text, rel_path)
-    if current is None:
-        raise RecordError(f"record `{record_id}` has problems; fix them before moving it", problems)
-    moment = _now(repo, at)
-    if current.history and moment < current.history[-1].at:
-        raise TransitionError(
-            f"--at {moment.isoformat()} is before the last event ({current.history[-1].at.isoformat()}): "
-            "events are appended in time order"
-        )
-    if status == current.status:
-        raise TransitionError(f"`{record_id}` already has status {status}")
-    changes: dict[DataPath, Any] = dict(sets or {})
-    changes[("status",)] = status
-    event: dict[str, Any] = {"at": moment, "by": by, "status": status}
-    if note:
-        event["note"] = note
-    doc = split(text)
-    try:
-        new_yaml = apply(doc.yaml, changes, append={("history",): event})
-    except ValueError as exc:
-        raise RecordError(f"{rel_path}: {exc}") from exc
-    new_text = doc.join(new_yaml)
-    problems = _validate(repo, rel_path, new_text, repo.now())
-    if problems:
-        raise TransitionError(f"move of {record_id} to {status} refused: {len(problems)} problem(s)", problems)
-    repo.write(rel_path, new_text)
+    with repo.lock(rel_path):  # one move at a time per record: a second one fails clearly
+        text, problems = repo.read_text(rel_path)
+        if text is None:
+            raise RecordError(f"record `{record_id}` cannot be read", problems)
+        current, problems = parse_record(text, rel_path)
+        if current is None:
+            raise RecordError(f"record `{record_id}` has problems; fix them before moving it", problems)
+        moment = _now(repo, at)
+        if current.history and moment < current.history[-1].at:
+            raise TransitionError(
+                f"--at {moment.isoformat()} is before the last event ({current.history[-1].at.isoformat()}): "
+                "events are appended in time order"
+            )
+        if status == current.status:
+            raise TransitionError(f"`{record_id}` already has status {status}")
+        changes: dict[DataPath, Any] = dict(sets or {})
+        changes[("status",)] = status
+        event: dict[str, Any] = {"at": moment, "by": by, "status": status}
+        if note:
+            event["note"] = note
+        doc = split(text)
+        try:
+            new_yaml = apply(doc.yaml, changes, append={("history",): event})
+        except ValueError as exc:
+            raise RecordError(f"{rel_path}: {exc}") from exc
+        new_text = doc.join(new_yaml)
+        problems = _validate(repo, rel_path, new_text, repo.now())
+        if problems:
+            raise TransitionError(f"move of {record_id} to {status} refused: {len(problems)} problem(s)",
+                                  problems)
+        repo.write(rel_path, new_text)
     return rel_path

@@ -1,0 +1,420 @@
+"""Crash safety (issue 9.5): SIGKILL mid-command, a full disk, a file-size limit, two moves at once.
+
+Every test runs the real command line in real processes. After each crash every `*.md` under
+records/ must parse without problems, the record must be byte-identical to its state before or
+after the command, and running the command again must finish the job (or say clearly that it was
+already done).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from robust_helpers import compliment_text, make_repo, record_files
+
+from kscms.cli import cli
+from kscms.model import parse_record
+from kscms.repository import Repository
+
+KSCMS = [sys.executable, "-m", "kscms"]
+
+# A real `kscms` process whose imports are done before the clock starts: it prints "ready", waits
+# for a line on stdin, then runs the command line with its arguments. Kill times can then fall in
+# the few milliseconds of actual work instead of in Python's start-up.
+PRIMED = textwrap.dedent(
+    """
+    import sys
+    from kscms.cli import cli
+    import kscms.authoring, kscms.checks, kscms.cli.move, kscms.cli.new, kscms.config, kscms.rewrite  # noqa
+    print("ready", flush=True)
+    sys.stdin.readline()
+    cli.main(sys.argv[1:], prog_name="kscms")
+    """
+)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assert_no_partial_records(root: Path) -> list[Path]:
+    """Every *.md under records/ parses cleanly; returns the stray dot-files (temps, locks)."""
+    repo = Repository.open(root)
+    strays = []
+    for path in record_files(root):
+        if path.name.endswith(".md") and not path.name.startswith("."):
+            rel = repo.rel(path)
+            text, problems = repo.read_text(rel)
+            assert text is not None and text.strip(), f"{rel} is empty or unreadable: {problems}"
+            record, problems = parse_record(text, rel)
+            assert record is not None and not problems, f"{rel} is corrupt after a crash: {problems}"
+        else:
+            assert path.name.startswith("."), f"unexpected file {path}"
+            strays.append(path)
+    return strays
+
+
+def primed(root: Path, *args: str) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PRIMED, "--root", str(root), *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    return proc
+
+
+def go(proc: subprocess.Popen[str]) -> None:
+    assert proc.stdin is not None
+    proc.stdin.write("go\n")
+    proc.stdin.flush()
+
+
+def cli_run(root: Path, *args: str) -> tuple[int, str]:
+    """The command line in this process (for reruns: the crash tests' slow part is Python's start-up)."""
+    result = CliRunner().invoke(cli, ["--root", str(root), *args])
+    assert "Traceback" not in result.output and "internal error" not in result.output, result.output
+    return result.exit_code, result.output
+
+
+def kscms(root: Path, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*KSCMS, "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        **kwargs,
+    )  # type: ignore[call-overload]
+
+
+def big_body(n: int, seed: int) -> str:
+    rnd = random.Random(seed)
+    words = ["printer", "snel", "gemaakt", "dank", "je", "wel", "héél", "fijn", "geholpen"]
+    lines = []
+    size = 0
+    while size < n:
+        line = " ".join(rnd.choice(words) for _ in range(12))
+        lines.append(line)
+        size += len(line) + 1
+    return "\n".join(lines) + "\n"
+
+
+# ---- two moves at once ------------------------------------------------------------------------
+
+
+def test_a_move_while_the_record_is_locked_fails_clearly_and_leaves_the_file(tmp_path: Path) -> None:
+    rel, text = compliment_text()
+    root = make_repo(tmp_path / "repo", {rel: text})
+    before = sha(root / rel)
+    repo = Repository.open(root)
+    with repo.lock(rel):
+        result = kscms(root, "move", "C-20260302-printer-fixed", "forwarded", "--by", "anne")
+        assert result.returncode == 1, result.stderr
+        assert "being changed by another kscms process" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert sha(root / rel) == before
+    result = kscms(root, "move", "C-20260302-printer-fixed", "forwarded", "--by", "anne")
+    assert result.returncode == 0, result.stderr
+    assert not list((root / rel).parent.glob(".*.lock")), "the lock file is removed after a move"
+
+
+def test_two_moves_of_one_record_at_the_same_moment_one_wins_the_other_fails(tmp_path: Path) -> None:
+    rounds = 6
+    files = {}
+    for n in range(rounds):
+        rel, text = compliment_text(f"race-{n}", title=f"Race {n}", body=big_body(200_000, n))
+        files[rel] = text
+    root = make_repo(tmp_path / "repo", files)
+    outcomes = []
+    for n, rel in enumerate(sorted(files)):
+        rid = Path(rel).stem
+        procs = [
+            primed(
+                root,
+                "move",
+                rid,
+                "forwarded",
+                "--by",
+                "anne",
+                "--note",
+                f"by process {k}",
+                "--at",
+                "2026-03-03T10:00:00+01:00",
+            )
+            for k in (0, 1)
+        ]
+        for proc in procs:
+            go(proc)
+        results = [(proc.wait(timeout=60), *proc.communicate()) for proc in procs]
+        codes = sorted(r[0] for r in results)
+        assert codes == [0, 1], f"round {n}: exit codes {codes}: {results}"
+        loser = next(r for r in results if r[0] == 1)
+        assert (
+            "being changed by another kscms process" in loser[2] or "already has status forwarded" in loser[2]
+        ), loser[2]
+        assert "Traceback" not in loser[2]
+        record, problems = parse_record((root / rel).read_text(encoding="utf-8"), rel)
+        assert record is not None and not problems
+        assert [e.status for e in record.history] == ["registered", "forwarded"]
+        winner = results.index(next(r for r in results if r[0] == 0))
+        assert record.history[-1].note == f"by process {winner}"
+        outcomes.append("locked" if "being changed" in loser[2] else "serialised")
+    assert_no_partial_records(root)
+    assert kscms(root, "check").returncode == 0
+
+
+def test_two_new_records_with_the_same_title_at_once_both_survive(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo")
+    args = [
+        "new",
+        "compliment",
+        "--title",
+        "Same title",
+        "--by",
+        "anne",
+        "--no-input",
+        "--at",
+        "2026-03-03T10:00:00+01:00",
+        "--set",
+        "receivers=[team:desk]",
+        "--set",
+        "source=email",
+    ]
+    for n in range(4):
+        procs = [primed(root, *args, "--body", f"round {n} process {k}") for k in (0, 1)]
+        for proc in procs:
+            go(proc)
+        results = [(proc.wait(timeout=60), *proc.communicate()) for proc in procs]
+        assert [r[0] for r in results] == [0, 0], results
+        paths = {r[1].strip() for r in results}
+        assert len(paths) == 2, f"both processes wrote {paths}: one record was overwritten"
+        bodies = {(root / p).read_text(encoding="utf-8").rsplit("---\n", 1)[1] for p in paths}
+        assert bodies == {f"round {n} process 0\n", f"round {n} process 1\n"}
+    assert len([p for p in record_files(root) if p.suffix == ".md"]) == 8
+    assert_no_partial_records(root)
+
+
+# ---- SIGKILL at random moments ----------------------------------------------------------------
+
+
+def _calibrate(root: Path, rid: str) -> float:
+    """How long the work of one primed move takes (from 'go' to exit), in seconds."""
+    proc = primed(root, "move", rid, "forwarded", "--by", "anne", "--at", "2026-03-03T10:00:00+01:00")
+    start = time.perf_counter()
+    go(proc)
+    code = proc.wait(timeout=60)
+    elapsed = time.perf_counter() - start
+    out, err = proc.communicate()
+    assert code == 0, err
+    return elapsed
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_never_leaves_a_partial_record(tmp_path: Path) -> None:
+    kills = 50
+    rnd = random.Random(9)
+    files = {}
+    for n in range(kills // 2 + 1):
+        body = big_body(300_000, n) if n % 2 else "Great help\n"
+        rel, text = compliment_text(f"kill-{n}", title=f"Kill {n}", body=body)
+        files[rel] = text
+    root = make_repo(tmp_path / "repo", files)
+    window = _calibrate(root, "C-20260302-kill-0") * 1.5
+    stats = {"before": 0, "after": 0, "new-absent": 0, "new-present": 0}
+    for n in range(1, kills // 2 + 1):
+        rid = f"C-20260302-kill-{n}"
+        rel = f"records/compliments/2026/{rid}.md"
+        before = (root / rel).read_bytes()
+        args = [
+            "move",
+            rid,
+            "forwarded",
+            "--by",
+            "anne",
+            "--note",
+            f"kill {n}",
+            "--at",
+            "2026-03-03T10:00:00+01:00",
+        ]
+        title = f"Fresh record {n}"
+        body_file = tmp_path / f"body-{n}.md"
+        body_file.write_text(big_body(300_000, 1000 + n) if n % 2 else "Short\n", encoding="utf-8")
+        new_args = [
+            "new",
+            "compliment",
+            "--title",
+            title,
+            "--by",
+            "anne",
+            "--no-input",
+            "--at",
+            "2026-03-03T11:00:00+01:00",
+            "--set",
+            "receivers=[team:desk]",
+            "--set",
+            "source=email",
+            "--body-file",
+            str(body_file),
+        ]
+        # both processes start (and import) side by side; each is killed a random moment after 'go'
+        mover, maker = primed(root, *args), primed(root, *new_args)
+        go(mover)
+        time.sleep(rnd.uniform(0, window))
+        mover.send_signal(signal.SIGKILL)
+        mover.communicate()
+        assert_no_partial_records(root)
+        after = (root / rel).read_bytes()
+        record, problems = parse_record(after.decode("utf-8"), rel)
+        assert record is not None and not problems
+        if after == before:
+            stats["before"] += 1
+            code, output = cli_run(root, *args)
+            assert code == 0, output
+        else:
+            stats["after"] += 1
+            assert [e.status for e in record.history] == ["registered", "forwarded"]
+            assert after.endswith(before.split(b"\n---\n", 1)[1]), "the body is kept whole"
+            code, output = cli_run(root, *args)
+            assert code == 1 and "already has status forwarded" in output, output
+        go(maker)
+        time.sleep(rnd.uniform(0, window))
+        maker.send_signal(signal.SIGKILL)
+        maker.communicate()
+        assert_no_partial_records(root)
+        target = root / f"records/compliments/2026/C-20260303-fresh-record-{n}.md"
+        if target.exists():
+            stats["new-present"] += 1
+            assert target.read_text(encoding="utf-8").endswith(
+                "---\n" + body_file.read_text(encoding="utf-8")
+            )
+        else:
+            stats["new-absent"] += 1
+            code, output = cli_run(root, *new_args)
+            assert code == 0, output
+            assert target.exists()
+    strays = assert_no_partial_records(root)
+    assert all(p.name.endswith((".tmp", ".lock")) for p in strays), strays
+    final = kscms(root, "check")
+    assert final.returncode == 0, final.stdout + final.stderr
+    # the random moments fell on both sides of the write at least once each
+    assert stats["before"] and stats["after"], stats
+    assert stats["new-absent"] and stats["new-present"], stats
+
+
+# ---- a full disk and a file-size limit --------------------------------------------------------
+
+
+def _limit_file_size(limit: int):  # type: ignore[no-untyped-def]
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_a_file_size_limit_mid_write_leaves_the_record_intact_and_a_rerun_succeeds(tmp_path: Path) -> None:
+    rel, text = compliment_text(body=big_body(200_000, 1))
+    root = make_repo(tmp_path / "repo", {rel: text})
+    before = sha(root / rel)
+    args = ["move", "C-20260302-printer-fixed", "forwarded", "--by", "anne"]
+    result = kscms(root, *args, preexec_fn=_limit_file_size(64 * 1024))
+    assert result.returncode == 2, result.stderr
+    assert "was not written: File too large; the file is unchanged" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert sha(root / rel) == before
+    assert assert_no_partial_records(root) == [], "the temp file is removed"
+    result = kscms(root, *args)
+    assert result.returncode == 0, result.stderr
+    assert kscms(root, "check").returncode == 0
+
+
+def test_a_file_size_limit_during_new_writes_nothing(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo")
+    body = tmp_path / "body.md"
+    body.write_text(big_body(200_000, 2), encoding="utf-8")
+    args = [
+        "new",
+        "compliment",
+        "--title",
+        "Big one",
+        "--by",
+        "anne",
+        "--no-input",
+        "--set",
+        "source=email",
+        "--set",
+        "receivers=[team:desk]",
+        "--body-file",
+        str(body),
+    ]
+    result = kscms(root, *args, preexec_fn=_limit_file_size(64 * 1024))
+    assert result.returncode == 2 and "File too large" in result.stderr, result.stderr
+    assert list(record_files(root)) == []
+    result = kscms(root, *args)
+    assert result.returncode == 0, result.stderr
+    assert kscms(root, "check").returncode == 0
+
+
+FULL_DISK = r"""
+set -u
+dir="$1"; shift
+save="$(mktemp -d)"
+cp -a "$dir/." "$save/"
+mount -t tmpfs -o size=1m tmpfs "$dir" || { echo "MOUNT-FAILED"; exit 0; }
+cp -a "$save/." "$dir/"
+head -c 8m /dev/zero > "$dir/.filler" 2>/dev/null
+truncate -s -32k "$dir/.filler"
+"$@"; echo "FIRST-EXIT $?"
+for f in "$dir"/*.md; do echo "SHA $(sha256sum < "$f" | cut -d' ' -f1) $(basename "$f")"; done
+echo "LS $(ls -A "$dir" | tr '\n' ' ')"
+rm "$dir/.filler"
+"$@"; echo "RERUN-EXIT $?"
+"""
+
+
+def _marked(stdout: str, marker: str) -> str:
+    return next(line[len(marker) + 1 :] for line in stdout.splitlines() if line.startswith(marker + " "))
+
+
+@pytest.mark.skipif(
+    not shutil.which("unshare") or os.geteuid() != 0, reason="needs root and unshare for a tmpfs"
+)
+def test_a_full_disk_mid_write_leaves_the_record_intact_and_a_rerun_succeeds(tmp_path: Path) -> None:
+    rel, text = compliment_text(body=big_body(200_000, 3))
+    root = make_repo(tmp_path / "repo", {rel: text})
+    before = sha(root / rel)
+    script = tmp_path / "full.sh"
+    script.write_text(FULL_DISK, encoding="utf-8")
+    folder = (root / rel).parent
+    cmd = [*KSCMS, "--root", str(root), "move", "C-20260302-printer-fixed", "forwarded", "--by", "anne"]
+    out = subprocess.run(
+        ["unshare", "-m", "bash", str(script), str(folder), *cmd],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "MOUNT-FAILED" not in out.stdout, "cannot mount a tmpfs here: " + out.stderr
+    assert _marked(out.stdout, "FIRST-EXIT") == "2", out.stdout + out.stderr
+    assert "was not written: No space left on device; the file is unchanged" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert _marked(out.stdout, "SHA") == f"{before} C-20260302-printer-fixed.md", (
+        "the record is byte-identical"
+    )
+    assert sorted(_marked(out.stdout, "LS").split()) == [".filler", "C-20260302-printer-fixed.md"]
+    assert _marked(out.stdout, "RERUN-EXIT") == "0", "with space again, the rerun succeeds: " + out.stderr
+    assert sha(root / rel) == before, "the tmpfs was private to the test's mount namespace"
