@@ -15,11 +15,14 @@ from kscms.rewrite import apply, set_path
 from kscms.yamlio import Path as DataPath
 from kscms.yamlio import dump_block, parse_value
 
-FIELD_ORDER = ("id", "type", "kind", "title", "status", "created")
+PROTECTED = ("id", "type", "created", "history", "status")
 
 
-def parse_sets(pairs: list[str] | tuple[str, ...]) -> dict[DataPath, Any]:
-    """`key.sub=value` strings to {(key, sub): value}; values are read as strict YAML."""
+def parse_sets(pairs: list[str] | tuple[str, ...], allow: tuple[str, ...] = ()) -> dict[DataPath, Any]:
+    """`key.sub=value` strings to {(key, sub): value}; values are read as strict YAML.
+
+    `allow` names protected top-level fields that may be set anyway (`created` for `new`).
+    """
     out: dict[DataPath, Any] = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
@@ -27,7 +30,7 @@ def parse_sets(pairs: list[str] | tuple[str, ...]) -> dict[DataPath, Any]:
         if not sep or not key:
             raise RecordError(f"--set {pair!r}: expected key=value, e.g. --set giver=marja")
         parts = tuple(key.split("."))
-        if any(not p for p in parts) or parts[0] in ("id", "type", "created", "history", "status"):
+        if any(not p for p in parts) or (parts[0] in PROTECTED and parts[0] not in allow):
             raise RecordError(f"--set {key}: this field is not set by hand (use `new` or `move`)")
         try:
             out[parts] = parse_value(raw) if raw.strip() else None
@@ -67,7 +70,11 @@ def new_record(
         raise RecordError(f"type `{record_type}` is unknown: use one of {', '.join(TYPES)}")
     cfg = repo.config
     moment = _now(repo, at)
-    created = created or cfg.local_date(moment)
+    sets = dict(sets or {})
+    given_created = sets.pop(("created",), None)
+    if given_created is not None and not isinstance(given_created, dt.date):
+        raise RecordError(f"--set created={given_created}: expected a date YYYY-MM-DD")
+    created = created or given_created or cfg.local_date(moment)
     base_id = make_id(record_type, created, title)
     record_id, n = base_id, 1
     while record_id in repo.ids or (repo.root / relative_path(record_type, record_id, created)).exists():
@@ -79,7 +86,7 @@ def new_record(
     workflow_name = "complaint" if (record_type == "signal" and kind == "complaint") else record_type
     initial = cfg.workflows_by_name[workflow_name].initial[0]
     data.update({"title": title, "status": initial, "created": created})
-    for path, value in (sets or {}).items():
+    for path, value in sets.items():
         set_path(data, path, value)
     if record_type == "compliment":
         _default_giver(repo, data)

@@ -175,3 +175,10 @@ def test_move_into_the_future_is_refused(empty_repo: Path) -> None:
     new_compliment(empty_repo)
     result = run(empty_repo, "move", CID, "forwarded", "--by", "anne", "--at", "2099-01-01T10:00:00+01:00")
     assert result.exit_code == 1 and "error[future-event]" in result.output
+
+
+def test_new_with_an_earlier_received_date(empty_repo: Path) -> None:
+    result = run(empty_repo, "new", "compliment", "--title", "Brief", "--by", "anne", "--no-input",
+                 "--at", "2026-11-20T09:00:00+01:00", "--set", "created=2026-11-18", "--set", "source=letter")
+    assert result.stdout.strip() == "records/compliments/2026/C-20261118-brief.md"
+    assert "created: 2026-11-18\n" in (empty_repo / result.stdout.strip()).read_text()

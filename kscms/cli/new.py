@@ -37,6 +37,7 @@ def new_command(obj, record_type, kind, title, by, sets, body_file, body_text, a
         --set receivers=[team:servicedesk] --set source=email \\
         --set "maker={kind: customer, display: een klant uit Utrecht}" --body-file quote.md
       kscms new signal --kind complaint --title "Factuur te laat" --by karel --set channel=phone
+      kscms new compliment --title "Brief van de VvE" --by anne --set created=2026-11-18 --set source=letter
     """
     from kscms.authoring import new_record, parse_sets
     from kscms.cli._options import as_datetime
@@ -71,7 +72,7 @@ def new_command(obj, record_type, kind, title, by, sets, body_file, body_text, a
         body = "\n".join(line for line in body.splitlines() if not line.startswith("#")).strip() + "\n"
     moment = as_datetime(at, cfg.tz) if at else None
     path = new_record(repo, record_type, title.strip(), by, kind=kind if record_type != "compliment" else None,
-                      sets=parse_sets(sets), body=body, at=moment)
+                      sets=parse_sets(sets, allow=("created",)), body=body, at=moment)
     click.echo(path)
     if interactive:
         click.echo(f"created {Path(path).stem}: edit the file to add details, then `kscms check`", err=True)
