@@ -29,7 +29,7 @@ _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+(?=[eE]))(?:[eE][-+]
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
-    r"(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?"
+    r"(?:[ \t]*(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?))?"
 )
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
@@ -109,7 +109,8 @@ def resolve_plain(text: str) -> Any:
         if _DATE.fullmatch(text):
             return dt.date.fromisoformat(text)
         if _DATETIME.fullmatch(text):
-            return dt.datetime.fromisoformat(text.replace(" ", "T", 1))
+            date_part, time_part = text[:10], text[11:].replace(" ", "").replace("\t", "")
+            return dt.datetime.fromisoformat(f"{date_part}T{time_part}")
     return text
 
 
