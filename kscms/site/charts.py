@@ -12,7 +12,7 @@ from dataclasses import dataclass
 WIDTH = 640
 BAR_HEIGHT = 22
 GAP = 8
-LABEL_WIDTH = 200
+LABEL_WIDTH = 250
 VALUE_WIDTH = 60
 TOP = 10
 
@@ -39,13 +39,15 @@ class BarChart:
     bar_height: int = BAR_HEIGHT
 
 
-def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, float, str]]) -> BarChart:
-    """rows: (label, value, value as text); bars scale to the largest value."""
-    top = max((v for _l, v, _t in rows), default=0) or 1
+def bar_chart(
+    chart_id: str, title: str, rows: Sequence[tuple[str, float, str]], scale_max: float | None = None
+) -> BarChart:
+    """rows: (label, value, value as text); bars scale to `scale_max` (default: the largest value)."""
+    top = scale_max or max((v for _l, v, _t in rows), default=0) or 1
     span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     bars = tuple(
         Bar(
-            label=label if len(label) <= 28 else label[:27] + "…",
+            label=label if len(label) <= 34 else label[:33] + "…",
             value_text=text,
             y=TOP + i * (BAR_HEIGHT + GAP),
             width=round(max(value, 0) / top * span, 1),

@@ -131,11 +131,12 @@ def update_catalogues(templates_dir: Path) -> None:
         str(templates_dir), method_map, options_map=options
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
-    for lineno, message, comments, context in extract_from_file("python", __file__, keywords={"N_": None}):
-        template.add(message, None, [("kscms/site/i18n.py", lineno)], auto_comments=comments, context=context)
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        for lineno, message, comments, context in extract_from_file("python", str(source), keywords={"N_": None, "_": None}):
+            template.add(message, None, [(f"kscms/site/{source.name}", lineno)], auto_comments=comments, context=context)
     locales = locales_dir(templates_dir)
     with open(locales / "messages.pot", "wb") as handle:
-        write_po(handle, template, omit_header=True, sort_output=True, width=100)
+        write_po(handle, template, omit_header=True, sort_output=True, width=100, no_location=True)
     for language in LANGUAGES:
         po = locales / language / "LC_MESSAGES" / "messages.po"
         po.parent.mkdir(parents=True, exist_ok=True)
@@ -147,7 +148,7 @@ def update_catalogues(templates_dir: Path) -> None:
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
         with open(po, "wb") as handle:
-            write_po(handle, catalog, omit_header=True, sort_output=True, width=100, ignore_obsolete=True)
+            write_po(handle, catalog, omit_header=True, sort_output=True, width=100, ignore_obsolete=True, no_location=True)
 
 
 

@@ -133,9 +133,11 @@ def dashboard(quarter: Any, year: Any, formats: Formats) -> dict[str, Any]:
             [(r.label, float(r.year), str(r.year)) for r in counts[kpi_id]],
         )
     pct_rows = [r for r in rows if q[r.id]["unit"] == "pct" and q[r.id]["value"] is not None]
+    pct_title = formats._("Percentages")
     charts["pct"] = bar_chart(
-        "pct-chart", f"{formats._('Percentages')} ({quarter.period.label})",
+        "pct-chart", f"{pct_title} ({quarter.period.label})",
         [(r.label, float(q[r.id]["value"]), r.quarter) for r in pct_rows],
+        scale_max=100,
     )
     return {
         "section": "dashboard",
