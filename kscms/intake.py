@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +41,15 @@ class Answers:
     values: dict[str, Any] = field(default_factory=dict)
     fields: dict[str, FormField] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    failed: set[str] = field(default_factory=set)
+    """Ids of the fields with a problem."""
 
     def label(self, field_id: str, language: str = "nl") -> str:
         return bilingual(self.fields[field_id].label, language)
+
+    def bad(self, field_id: str, message: str) -> None:
+        self.failed.add(field_id)
+        self.problems.append(message)
 
 
 def read_form(path: Path) -> str:
@@ -126,7 +134,7 @@ def _options(f: FormField) -> dict[str, Option]:
     return {o.key: o for o in f.options}
 
 
-def _dropdown(f: FormField, value: str, say: str, problems: list[str]) -> list[str]:
+def _dropdown(f: FormField, value: str, say: str, report: Callable[[str], None]) -> list[str]:
     options = _options(f)
     exact = {_norm(option_label(o, lang)): o.key for o in f.options for lang in ("nl", "en")}
     if _norm(value) in exact:
@@ -136,15 +144,15 @@ def _dropdown(f: FormField, value: str, say: str, problems: list[str]) -> list[s
     unknown = [k for k in keys if k not in options]
     if not keys or unknown:
         found = unknown[0] if unknown else value[:80]
-        problems.append(f"«{say}»: `{found}` is not one of the choices: choose from {choices}")
+        report(f"«{say}»: `{found}` is not one of the choices: choose from {choices}")
         return []
     if not f.multiple and len(keys) > 1:
-        problems.append(f"«{say}»: choose one, not {len(keys)}")
+        report(f"«{say}»: choose one, not {len(keys)}")
         return []
     return list(dict.fromkeys(keys))
 
 
-def _checkboxes(f: FormField, lines: list[str], say: str, problems: list[str]) -> set[str]:
+def _checkboxes(f: FormField, lines: list[str], say: str, report: Callable[[str], None]) -> set[str]:
     texts: dict[str, str] = {}
     for o in f.options:
         for lang in ("nl", "en"):
@@ -157,7 +165,7 @@ def _checkboxes(f: FormField, lines: list[str], say: str, problems: list[str]) -
         match = _CHECKBOX.match(line.strip())
         key = texts.get(_norm(match[2])) if match else None
         if match is None or key is None:
-            problems.append(f"«{say}»: `{line.strip()[:80]}` is not one of the form's boxes")
+            report(f"«{say}»: `{line.strip()[:80]}` is not one of the form's boxes")
         elif match[1] in "xX":
             ticked.add(key)
     return ticked
@@ -165,6 +173,7 @@ def _checkboxes(f: FormField, lines: list[str], say: str, problems: list[str]) -
 
 def parse_form(text: str, config: Config, record_type: str | None = None) -> Answers:
     """Read a rendered form body into answers; every problem found is in `answers.problems`."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     record_type = record_type or infer_type(text, config)
     if record_type not in FORM_TYPES:
         raise ConfigError(f"--type {record_type}: use one of {', '.join(FORM_TYPES)}")
@@ -182,28 +191,23 @@ def parse_form(text: str, config: Config, record_type: str | None = None) -> Ans
     lang = config.language
     for f in form_fields(record_type, config):
         say = bilingual(f.label, lang)
+        report = partial(answers.bad, f.id)
         lines = sections.get(f.id)
         raw = "\n".join(lines).strip("\n") if lines else ""
         if f.type == "checkboxes":
-            answers.values[f.id] = _checkboxes(f, lines or [], say, problems)
-            continue
-        if not raw.strip() or _norm(raw) in NO_RESPONSE:
+            answers.values[f.id] = _checkboxes(f, lines or [], say, report)
+        elif not raw.strip() or _norm(raw) in NO_RESPONSE:
             if f.required:
-                problems.append(f"«{say}» is empty: fill it in")
-            continue
-        if len(raw) > f.max_length:
-            problems.append(f"«{say}» is {len(raw):,} characters long, at most {f.max_length:,}: shorten it")
-            continue
-        bad = _bad_character(raw)
-        if bad:
-            problems.append(f"«{say}» holds {bad}: retype the text without it")
-            continue
-        if f.type == "dropdown":
-            answers.values[f.id] = _dropdown(f, raw.strip(), say, problems)
+                report(f"«{say}» is empty: fill it in")
+        elif len(raw) > f.max_length:
+            report(f"«{say}» is {len(raw):,} characters long, at most {f.max_length:,}: shorten it")
+        elif bad := _bad_character(raw):
+            report(f"«{say}» holds {bad}: retype the text without it")
+        elif f.type == "dropdown":
+            answers.values[f.id] = _dropdown(f, raw.strip(), say, report)
+        elif f.type == "input" and "\n" in raw.strip():
+            report(f"«{say}» must be one line")
         elif f.type == "input":
-            if "\n" in raw.strip():
-                problems.append(f"«{say}» must be one line")
-                continue
             answers.values[f.id] = raw.strip()
         else:
             answers.values[f.id] = raw.rstrip() + "\n"
@@ -218,11 +222,13 @@ def _personal_data(answers: Answers, lang: str) -> None:
 
     for fid, value in answers.values.items():
         if isinstance(value, str):
-            what = find_personal_data(value)
+            found: Any = find_personal_data(value)
+            what = found[0] if isinstance(found, tuple) else found
             if what:
-                answers.problems.append(
+                answers.bad(
+                    fid,
                     f"«{answers.label(fid, lang)}» seems to hold {what}: leave contact details out of the "
-                    "form (edit the issue to remove it too); the coordinator asks for them separately"
+                    "form (edit the issue to remove it too); the coordinator asks for them separately",
                 )
 
 
@@ -235,87 +241,104 @@ def _ids(answers: Answers, fid: str, letter: str, lang: str) -> list[str]:
             continue
         problem = id_problem(item)
         if problem or not item.startswith(f"{letter}-"):
-            answers.problems.append(
+            answers.bad(
+                fid,
                 f"«{answers.label(fid, lang)}»: `{item[:80]}` is not the id of a record "
-                f"({letter}-YYYYMMDD-slug): `kscms list` shows the ids"
+                f"({letter}-YYYYMMDD-slug): `kscms list` shows the ids",
             )
         else:
             out.append(item)
     return out
 
 
+def _compliment(answers: Answers, config: Config, sets: dict[DataPath, Any]) -> str:
+    v, lang = answers.values, config.language
+    teams = v.get("receiver_teams", [])
+    receivers = [k if k == ORGANISATION and k not in config.teams else f"team:{k}" for k in teams]
+    receivers += [f"person:{k}" for k in v.get("receiver_people", [])]
+    if not receivers and not answers.failed & {"receiver_teams", "receiver_people"}:
+        answers.bad(
+            "receiver_teams",
+            f"«{answers.label('receiver_teams', lang)}»: choose who receives the compliment "
+            "(a team, the whole organisation, or an employee)",
+        )
+    sets[("receivers",)] = receivers
+    if v.get("source"):
+        sets[("source",)] = v["source"][0]
+    if v.get("maker_kind"):
+        sets[("maker", "kind")] = v["maker_kind"][0]
+    if v.get("maker_display"):
+        sets[("maker", "display")] = v["maker_display"]
+    ticked = v.get("consent", set())
+    if "maker.anonymous" in ticked:
+        sets[("maker", "anonymous")] = True
+    sets[("consent",)] = {"maker": "consent.maker" in ticked, "receivers": "consent.receivers" in ticked}
+    return str(v.get("quote", ""))
+
+
+def _signal(answers: Answers, config: Config, sets: dict[DataPath, Any], by: str) -> str:
+    v, lang = answers.values, config.language
+    kind = v["kind"][0] if v.get("kind") else None
+    for fid in ("channel", "sentiment", "segment"):
+        if v.get(fid):
+            sets[(fid,)] = v[fid][0]
+    if v.get("customer"):
+        sets[("customer",)] = v["customer"]
+    if v.get("topic") and kind == "question":
+        sets[("question", "topic")] = v["topic"]
+    elif v.get("topic") and kind:
+        answers.bad(
+            "topic",
+            f"«{answers.label('topic', lang)}» is for a question, and this signal is a {kind}: "
+            "empty it or choose the kind question",
+        )
+    if "complaint.customer_declared" in v.get("complaint", set()):
+        if kind == "complaint":
+            sets[("complaint", "customer_declared")] = True
+        elif kind:
+            answers.bad(
+                "complaint",
+                f"«{answers.label('complaint', lang)}» is ticked, and this signal is a {kind}: "
+                "choose the kind complaint, or untick the box",
+            )
+    if kind == "employee_idea":
+        sets[("employee_idea", "proposer")] = by
+    return str(v.get("text", ""))
+
+
+def _improvement(answers: Answers, config: Config, sets: dict[DataPath, Any], by: str) -> str:
+    origin: dict[str, Any] = {"proposer": by}
+    signals = _ids(answers, "origin_signals", "S", config.language)
+    compliments = _ids(answers, "origin_compliments", "C", config.language)
+    if signals:
+        origin["signals"] = signals
+    if compliments:
+        origin["compliments"] = compliments
+    sets[("origin",)] = origin
+    return str(answers.values.get("proposal", ""))
+
+
 def to_record(answers: Answers, config: Config, by: str) -> tuple[str | None, dict[DataPath, Any], str]:
     """(kind, fields to set, body) of the record the answers describe; adds to `answers.problems`."""
-    v, lang = answers.values, config.language
+    v = answers.values
     sets: dict[DataPath, Any] = {}
-    body: str
-    kind: str | None = None
     for key in ("themes", "departments"):
         if v.get(key):
             sets[(key,)] = v[key]
     if "privacy" not in v.get("privacy", set()):
-        answers.problems.append(
-            f"«{answers.label('privacy', lang)}»: tick the box to confirm the form holds "
-            "no contact details or names a reader should not see"
+        answers.bad(
+            "privacy",
+            f"«{answers.label('privacy', config.language)}»: tick the box to confirm the form holds "
+            "no contact details or names a reader should not see",
         )
     if answers.record_type == "compliment":
-        body = v.get("quote", "")
-        teams = v.get("receiver_teams", [])
-        receivers = [k if k == ORGANISATION and k not in config.teams else f"team:{k}" for k in teams]
-        receivers += [f"person:{k}" for k in v.get("receiver_people", [])]
-        if not receivers:
-            answers.problems.append(
-                f"«{answers.label('receiver_teams', lang)}»: choose who receives the compliment "
-                "(a team, the whole organisation, or an employee)"
-            )
-        sets[("receivers",)] = receivers
-        if v.get("source"):
-            sets[("source",)] = v["source"][0]
-        for fid, path in (("maker_kind", ("maker", "kind")), ("maker_display", ("maker", "display"))):
-            if v.get(fid):
-                sets[path] = v[fid][0] if isinstance(v[fid], list) else v[fid]
-        ticked = v.get("consent", set())
-        if "maker.anonymous" in ticked:
-            sets[("maker", "anonymous")] = True
-        sets[("consent",)] = {"maker": "consent.maker" in ticked, "receivers": "consent.receivers" in ticked}
+        body = _compliment(answers, config, sets)
     elif answers.record_type == "signal":
-        body = v.get("text", "")
-        kind = v["kind"][0] if v.get("kind") else None
-        for fid in ("channel", "sentiment", "segment"):
-            if v.get(fid):
-                sets[(fid,)] = v[fid][0]
-        if v.get("customer"):
-            sets[("customer",)] = v["customer"]
-        if v.get("topic"):
-            if kind == "question":
-                sets[("question", "topic")] = v["topic"]
-            elif kind:
-                answers.problems.append(
-                    f"«{answers.label('topic', lang)}» is for a question, and this signal is a {kind}: "
-                    "empty it or choose the kind question"
-                )
-        if "complaint.customer_declared" in v.get("complaint", set()):
-            if kind == "complaint":
-                sets[("complaint", "customer_declared")] = True
-            elif kind:
-                answers.problems.append(
-                    f"«{answers.label('complaint', lang)}» is ticked, and this signal is a {kind}: "
-                    "choose the kind complaint, or untick the box"
-                )
-        if kind == "employee_idea":
-            sets[("employee_idea", "proposer")] = by
+        body = _signal(answers, config, sets, by)
     else:
-        body = v.get("proposal", "")
-        kind = v["kind"][0] if v.get("kind") else None
-        origin: dict[str, Any] = {"proposer": by}
-        signals = _ids(answers, "origin_signals", "S", lang)
-        compliments = _ids(answers, "origin_compliments", "C", lang)
-        if signals:
-            origin["signals"] = signals
-        if compliments:
-            origin["compliments"] = compliments
-        sets[("origin",)] = origin
-    _personal_data(answers, lang)
+        body = _improvement(answers, config, sets, by)
+    _personal_data(answers, config.language)
+    kind = v["kind"][0] if v.get("kind") else None
     return kind, sets, body
 
 
@@ -355,5 +378,7 @@ def intake(
     try:
         return new_record(repo, rtype, answers.values["title"], by, kind=kind, sets=sets, body=body, at=at)
     except RecordError as exc:
-        message = f"the form was read, but the new {rtype} has problems: {exc.message}"
+        message = f"the form was read, but the new {rtype} has {len(exc.problems) or 'a'} problem(s)"
+        if not exc.problems:
+            message += f": {exc.message}"
         raise RecordError(message, exc.problems) from exc
