@@ -100,8 +100,9 @@ def new_record(
     try:
         repo.write(rel_path, text, exclusive=True)
     except FileExistsError:  # another process created this id a moment ago: take the next free one
-        return new_record(repo, record_type, title, by, kind=kind, sets=sets, body=body, at=at,
-                          created=created)
+        return new_record(
+            repo, record_type, title, by, kind=kind, sets=sets, body=body, at=at, created=created
+        )
     return rel_path
 
 
@@ -160,7 +161,8 @@ def move_record(
         new_text = doc.join(new_yaml)
         problems = _validate(repo, rel_path, new_text, repo.now())
         if problems:
-            raise TransitionError(f"move of {record_id} to {status} refused: {len(problems)} problem(s)",
-                                  problems)
+            raise TransitionError(
+                f"move of {record_id} to {status} refused: {len(problems)} problem(s)", problems
+            )
         repo.write(rel_path, new_text)
     return rel_path

@@ -69,7 +69,9 @@ class Target(_Strict):
 
 
 class WorkflowOverride(_Strict):
-    statuses: dict[str, str] | None = Field(None, description="custom status -> the built-in stage it stands for")
+    statuses: dict[str, str] | None = Field(
+        None, description="custom status -> the built-in stage it stands for"
+    )
     transitions: dict[str, list[str]] | None = Field(None, description="status -> next statuses")
     permissions: dict[str, list[str]] | None = Field(None, description="status -> roles, or @giver / @owner")
 
@@ -80,7 +82,9 @@ class Config(_Strict):
     organisation: str
     language: Literal["nl", "en"] = "nl"
     timezone: str = "Europe/Amsterdam"
-    strategy: Literal["customer_intimacy", "product_leadership", "operational_excellence"] = "customer_intimacy"
+    strategy: Literal["customer_intimacy", "product_leadership", "operational_excellence"] = (
+        "customer_intimacy"
+    )
     site: Site = Field(default_factory=Site)
     people: dict[str, Person] = Field(default_factory=dict)
     teams: dict[str, Team] = Field(default_factory=dict)
@@ -141,9 +145,7 @@ def _merge(base: Workflow, override: WorkflowOverride | None) -> Workflow:
     if override.transitions is not None:
         transitions = {k: tuple(v) for k, v in override.transitions.items()}
     else:
-        transitions = {
-            a: tuple(b for b in stages if stages[b] in base.allowed(stages[a])) for a in stages
-        }
+        transitions = {a: tuple(b for b in stages if stages[b] in base.allowed(stages[a])) for a in stages}
     permissions = {s: base.permissions.get(st, ()) for s, st in stages.items() if st in base.permissions}
     if override.permissions:
         permissions.update({k: tuple(v) for k, v in override.permissions.items()})
@@ -156,19 +158,29 @@ def _references(config: Config, parsed: Parsed, path: str) -> list[Problem]:
     problems = []
 
     def bad(where: tuple[str | int, ...], message: str) -> None:
-        problems.append(Problem(path, parsed.line_of(where), "unknown-reference", message, field=".".join(map(str, where))))
+        problems.append(
+            Problem(
+                path, parsed.line_of(where), "unknown-reference", message, field=".".join(map(str, where))
+            )
+        )
 
     people = ", ".join(sorted(config.people)) or "(none)"
     teams = ", ".join(sorted(config.teams)) or "(none)"
     for key, person in config.people.items():
         if person.team and person.team not in config.teams:
-            bad(("people", key, "team"), f"team `{person.team}` of `{key}` is not in `teams`: use one of {teams}")
+            bad(
+                ("people", key, "team"),
+                f"team `{person.team}` of `{key}` is not in `teams`: use one of {teams}",
+            )
         for team in person.manages:
             if team not in config.teams:
                 bad(("people", key, "manages"), f"`{key}` manages unknown team `{team}`: use one of {teams}")
     for key, team in config.teams.items():
         if team.manager and team.manager not in config.people:
-            bad(("teams", key, "manager"), f"manager `{team.manager}` of team `{key}` is not in `people`: use one of {people}")
+            bad(
+                ("teams", key, "manager"),
+                f"manager `{team.manager}` of team `{key}` is not in `people`: use one of {people}",
+            )
     for kpi_id in config.targets:
         if kpi_id not in KPI_IDS:
             bad(("targets", kpi_id), f"unknown KPI `{kpi_id}` in `targets`: use one of {', '.join(KPI_IDS)}")
@@ -184,11 +196,17 @@ def _references(config: Config, parsed: Parsed, path: str) -> list[Problem]:
         for status, targets in (wf.transitions or {}).items():
             for s in [status, *targets]:
                 if s not in known:
-                    bad(("workflows", name, "transitions", status), f"unknown status `{s}` in the {name} workflow")
+                    bad(
+                        ("workflows", name, "transitions", status),
+                        f"unknown status `{s}` in the {name} workflow",
+                    )
         for status, who in (wf.permissions or {}).items():
             for w in who:
                 if w not in (*ROLES, "@giver", "@owner", "*"):
-                    bad(("workflows", name, "permissions", status), f"unknown role `{w}`: use one of {', '.join(ROLES)}, @giver, @owner")
+                    bad(
+                        ("workflows", name, "permissions", status),
+                        f"unknown role `{w}`: use one of {', '.join(ROLES)}, @giver, @owner",
+                    )
     return problems
 
 
@@ -197,7 +215,9 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> tuple[Config | None, lis
     parsed = load(text)
     problems = [Problem(path, i.line, i.code, i.message, field=i.field) for i in parsed.issues]
     if parsed.data is None and not problems:
-        problems.append(Problem(path, 1, "missing-field", "kscms.yaml is empty: add at least `organisation:`"))
+        problems.append(
+            Problem(path, 1, "missing-field", "kscms.yaml is empty: add at least `organisation:`")
+        )
     if problems:
         return None, problems
     if not isinstance(parsed.data, dict):

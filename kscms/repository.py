@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import tempfile
@@ -27,7 +28,9 @@ def find_root(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
-    raise ConfigError(f"no {CONFIG_NAME} in {here} or any folder above it: run `kscms init` or pass --root DIR")
+    raise ConfigError(
+        f"no {CONFIG_NAME} in {here} or any folder above it: run `kscms init` or pass --root DIR"
+    )
 
 
 def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
@@ -53,10 +56,8 @@ def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
         else:
             os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
     try:
         dir_fd = os.open(path.parent, os.O_RDONLY)
@@ -81,8 +82,9 @@ def record_lock(path: Path, label: str) -> Iterator[None]:
     A second process that finds the lock taken fails at once with a RecordError naming `label`.
     """
     lock = path.with_name(f".{path.name}.lock")
-    busy = RecordError(f"{label} is being changed by another kscms process right now: "
-                       "try again when it has finished")
+    busy = RecordError(
+        f"{label} is being changed by another kscms process right now: try again when it has finished"
+    )
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: an exclusive create, stale after a while
@@ -169,8 +171,12 @@ class Repository:
             for entry in entries:
                 if entry.is_symlink():
                     problems.append(
-                        Problem(entry.path[cut:], 0, "symlink",
-                                "symbolic link under records/: replace it with the record file itself")
+                        Problem(
+                            entry.path[cut:],
+                            0,
+                            "symlink",
+                            "symbolic link under records/: replace it with the record file itself",
+                        )
                     )
                 elif entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
@@ -210,7 +216,9 @@ class Repository:
         full = self.root / rel_path
         try:
             if full.is_symlink():
-                return None, [Problem(rel_path, 0, "symlink", "symbolic link: replace it with the record file itself")]
+                return None, [
+                    Problem(rel_path, 0, "symlink", "symbolic link: replace it with the record file itself")
+                ]
             raw = full.read_bytes()
         except OSError as exc:
             return None, [Problem(rel_path, 0, "not-utf8", f"cannot read the file: {exc.strerror}")]
@@ -244,7 +252,7 @@ class Repository:
         selected = [p for p in self.record_paths() if dirs is None or p.startswith(dirs)]
         records: list[Record] = []
         problems: list[Problem] = list(self._listing[1])
-        for path, (record, found) in zip(selected, self._parse_many(selected), strict=True):
+        for record, found in self._parse_many(selected):
             problems.extend(found)
             if record is not None and (types is None or record.type in types):
                 records.append(record)
@@ -279,7 +287,7 @@ class Repository:
         problems: list[Problem] = list(self._listing[1]) if paths is None else []
         workers = _workers(len(selected))
         if workers > 1:
-            self.ids  # build the index once, before the workers fork
+            _ = self.ids  # build the index once, before the workers fork
             for found in _in_pool(workers, _check_chunk, self.root, selected, moment):
                 problems.extend(found)
         else:

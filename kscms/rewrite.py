@@ -49,7 +49,7 @@ def _outer_flow(parsed: Parsed, path: Path) -> Path | None:
     """The outermost flow collection that holds `path` (or is it)."""
     found = None
     for n in range(len(path), 0, -1):
-        loc = parsed.locs.get(path[:n])
+        loc = parsed.loc(path[:n])
         if loc is not None and loc.flow and loc.collection:
             found = path[:n]
         elif loc is not None and not loc.flow and found is not None:
@@ -70,13 +70,13 @@ def _insert_child(text: str, parsed: Parsed, parent: Path, key: str, value: Any)
     """Add `key: value` as the last entry of the block mapping at `parent` (the root: before `history`)."""
     children = [p for p in parsed.locs if len(p) == len(parent) + 1 and p[: len(parent)] == parent]
     if not parent and ("history",) in parsed.locs:
-        at = _line_start(text, parsed.locs[("history",)].key_start)
+        at = _line_start(text, parsed.locs[("history",)][1])
         return text[:at] + dump_block({key: value}, 0) + text[at:]
     if children:
-        indent = _column(text, parsed.locs[children[0]].key_start)
-        at = _line_end(text, max(parsed.locs[c].end for c in children))
+        indent = _column(text, parsed.locs[children[0]][1])
+        at = _line_end(text, max(parsed.locs[c][3] for c in children))
     elif parent:
-        parent_loc = parsed.locs[parent]
+        parent_loc = Loc(*parsed.locs[parent])
         indent = _column(text, parent_loc.key_start) + 2
         at = _line_end(text, parent_loc.end)
     else:
@@ -90,9 +90,9 @@ def _edit(text: str, parsed: Parsed, data: dict[str, Any], path: Path) -> str:
     """Make the text at `path` say what `data` says there."""
     flow = _outer_flow(parsed, path)
     if flow is not None:
-        loc = parsed.locs[flow]
+        loc = Loc(*parsed.locs[flow])
         return text[: loc.start] + dump_flow(get_path(data, flow)) + text[loc.end :]
-    loc = parsed.locs.get(path)
+    loc = parsed.loc(path)
     if loc is not None:
         if isinstance(path[-1], int):
             raise ValueError("list items are set as a whole list")
@@ -102,7 +102,7 @@ def _edit(text: str, parsed: Parsed, data: dict[str, Any], path: Path) -> str:
     while n > 0 and path[:n] not in parsed.locs:
         n -= 1
     ancestor = path[:n]
-    anc_loc = parsed.locs.get(ancestor)
+    anc_loc = parsed.loc(ancestor)
     if ancestor and anc_loc is not None and not anc_loc.collection:
         # `key:` with a null or scalar value that becomes a mapping
         return _replace_block_entry(text, anc_loc, str(ancestor[-1]), get_path(data, ancestor))
@@ -112,8 +112,8 @@ def _edit(text: str, parsed: Parsed, data: dict[str, Any], path: Path) -> str:
 
 def _append_item(text: str, parsed: Parsed, path: Path, item: Any) -> str | None:
     """Append one item to the block sequence at `path` in the style of its first item."""
-    loc = parsed.locs.get(path)
-    first = parsed.locs.get((*path, 0))
+    loc = parsed.loc(path)
+    first = parsed.loc((*path, 0))
     if loc is None or loc.flow or first is None:
         return None
     line_start = _line_start(text, first.start)
@@ -121,7 +121,7 @@ def _append_item(text: str, parsed: Parsed, path: Path, item: Any) -> str | None
     if not match:
         return None
     count = len(get_path(parsed.data, path))
-    last = parsed.locs[(*path, count - 1)]
+    last = Loc(*parsed.locs[(*path, count - 1)])
     at = _line_end(text, last.end)
     prefix = match.group(1)
     if not text[:at].endswith("\n"):

@@ -72,13 +72,10 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
+        if isinstance(node, dict) and isinstance(part, str) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             out.append(part)
             node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and not out[-1:] == [part]:
+        elif isinstance(node, dict) and isinstance(part, str) and out[-1:] != [part]:
             # a missing key: keep it (the line is its parent's)
             if part.startswith(("function-", "literal[", "union[")) or part[:1].isupper():
                 continue
@@ -122,7 +119,13 @@ def problems_from_validation(
                 if ann is not None and ann.description:
                     expected = f" ({ann.description})"
             problems.append(
-                Problem(path, line, "missing-field", f"`{name}` is missing{expected}: add `{fpath[-1]}:`", field=name)
+                Problem(
+                    path,
+                    line,
+                    "missing-field",
+                    f"`{name}` is missing{expected}: add `{fpath[-1]}:`",
+                    field=name,
+                )
             )
         elif kind == "extra_forbidden":
             parent = _model_at(model, fpath[:-1])

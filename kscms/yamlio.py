@@ -50,9 +50,6 @@ class Loc(NamedTuple):
     collection: bool = False
 
 
-_new_loc = tuple.__new__
-
-
 @dataclass
 class YamlIssue:
     """A problem found while reading YAML, before it is tied to a file."""
@@ -68,15 +65,20 @@ class Parsed:
     """The result of `load`: data (None when unreadable), positions and issues."""
 
     data: Any
-    locs: dict[Path, Loc] = field(default_factory=dict)
+    locs: dict[Path, tuple[int, int, int, int, bool, bool]] = field(default_factory=dict)
+    """Positions as plain tuples in `Loc` field order (cheap to build); `loc()` gives a `Loc`."""
     issues: list[YamlIssue] = field(default_factory=list)
+
+    def loc(self, path: Path) -> Loc | None:
+        raw = self.locs.get(path)
+        return None if raw is None else Loc(*raw)
 
     def line_of(self, path: Path, default: int = 1) -> int:
         """Line of `path`, or of its nearest ancestor that has one."""
         while True:
             loc = self.locs.get(path)
             if loc is not None:
-                return loc.line
+                return loc[0]
             if not path:
                 return default
             path = path[:-1]
@@ -115,19 +117,33 @@ def resolve_plain(text: str) -> Any:
 
 
 class _Frame:
-    __slots__ = ("value", "path", "loc", "key", "key_line", "key_start", "seen", "is_map", "last_end", "skip", "flow")
+    __slots__ = (
+        "value",
+        "path",
+        "loc",
+        "key",
+        "key_line",
+        "key_start",
+        "seen",
+        "is_map",
+        "last_end",
+        "skip",
+        "flow",
+    )
 
-    def __init__(self, value: Any, path: Path, loc: Loc, is_map: bool) -> None:
+    def __init__(
+        self, value: Any, path: Path, loc: tuple[int, int, int, int, bool, bool], is_map: bool
+    ) -> None:
         self.value = value
         self.path = path
         self.loc = loc
         self.is_map = is_map
-        self.flow = loc.flow
+        self.flow = loc[4]
         self.key: str | None = None
         self.key_line = 0
         self.key_start = 0
         self.seen: dict[str, int] = {}
-        self.last_end = loc.start
+        self.last_end = loc[2]
         self.skip = False
 
 
@@ -145,9 +161,13 @@ def load(text: str, line_offset: int = 0) -> Parsed:
         what = exc.problem or "cannot be read"
         context = f" ({exc.context})" if exc.context else ""
         if "nesting depth" in what:
-            parsed.issues.append(YamlIssue(line, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels: flatten the data"))
+            parsed.issues.append(
+                YamlIssue(line, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels: flatten the data")
+            )
         else:
-            parsed.issues.append(YamlIssue(line, "yaml-syntax", f"YAML {what}{context}: fix the syntax on this line"))
+            parsed.issues.append(
+                YamlIssue(line, "yaml-syntax", f"YAML {what}{context}: fix the syntax on this line")
+            )
         parsed.data = None
     except yaml.YAMLError as exc:
         parsed.issues.append(YamlIssue(line_offset + 1, "yaml-syntax", f"YAML cannot be read: {exc}"))
@@ -177,7 +197,6 @@ def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 -
     stack: list[_Frame] = []
     root: list[Any] = []
     documents = 0
-    new_loc = _new_loc
     get_event = loader.get_event
     try:
         while True:
@@ -193,9 +212,14 @@ def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 -
                     key = ev.value
                     first = parent.seen.get(key)
                     if first is not None:
-                        issues.append(YamlIssue(line, "yaml-duplicate-key",
-                                                f"key `{key}` appears twice (first on line {first}): keep one",
-                                                dotted((*parent.path, key))))
+                        issues.append(
+                            YamlIssue(
+                                line,
+                                "yaml-duplicate-key",
+                                f"key `{key}` appears twice (first on line {first}): keep one",
+                                dotted((*parent.path, key)),
+                            )
+                        )
                         parent.skip = True
                     else:
                         parent.seen[key] = line
@@ -217,7 +241,7 @@ def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 -
                 end = ev.end_mark.index
                 if parent is None:
                     root.append(value)
-                    locs[()] = new_loc(Loc, (line, mark.index, mark.index, end, False, False))
+                    locs[()] = (line, mark.index, mark.index, end, False, False)
                     continue
                 parent.last_end = end
                 if parent.is_map:
@@ -225,12 +249,24 @@ def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 -
                         parent.skip = False
                     else:
                         parent.value[parent.key] = value
-                        locs[(*parent.path, parent.key)] = new_loc(
-                            Loc, (parent.key_line, parent.key_start, mark.index, end, parent.flow, False))
+                        locs[parent.path + (parent.key,)] = (
+                            parent.key_line,
+                            parent.key_start,
+                            mark.index,
+                            end,
+                            parent.flow,
+                            False,
+                        )
                     parent.key = None
                 else:
-                    locs[(*parent.path, len(parent.value))] = new_loc(
-                        Loc, (line, mark.index, mark.index, end, parent.flow, False))
+                    locs[parent.path + (len(parent.value),)] = (
+                        line,
+                        mark.index,
+                        mark.index,
+                        end,
+                        parent.flow,
+                        False,
+                    )
                     parent.value.append(value)
                 continue
             if cls is _MAP_START or cls is _SEQ_START:
@@ -239,20 +275,27 @@ def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 -
                 if ev.anchor is not None or ev.tag is not None:
                     _refuse_props(issues, line, ev)
                 if len(stack) >= MAX_DEPTH:
-                    _refuse(issues, line, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels: flatten the data")
+                    _refuse(
+                        issues,
+                        line,
+                        "yaml-too-deep",
+                        f"nesting deeper than {MAX_DEPTH} levels: flatten the data",
+                    )
                 parent = stack[-1] if stack else None
                 is_map = cls is _MAP_START
                 value = {} if is_map else []
                 flow = bool(ev.flow_style)
                 if parent is None:
                     path: Path = ()
-                    loc = new_loc(Loc, (line, mark.index, mark.index, mark.index, flow, True))
+                    loc = (line, mark.index, mark.index, mark.index, flow, True)
                     root.append(value)
                 elif parent.is_map:
                     if parent.key is None:
-                        _refuse(issues, line, "yaml-syntax", "a mapping key is a collection: keys are plain names")
-                    path = (*parent.path, parent.key)  # type: ignore[arg-type]
-                    loc = new_loc(Loc, (parent.key_line, parent.key_start, mark.index, mark.index, flow, True))
+                        _refuse(
+                            issues, line, "yaml-syntax", "a mapping key is a collection: keys are plain names"
+                        )
+                    path = parent.path + (parent.key,)  # type: ignore[operator]
+                    loc = (parent.key_line, parent.key_start, mark.index, mark.index, flow, True)
                     if parent.skip:
                         parent.skip = False
                         path = (*parent.path, f"\x00dup{line}")
@@ -260,8 +303,8 @@ def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 -
                         parent.value[parent.key] = value
                     parent.key = None
                 else:
-                    path = (*parent.path, len(parent.value))
-                    loc = new_loc(Loc, (line, mark.index, mark.index, mark.index, flow, True))
+                    path = parent.path + (len(parent.value),)
+                    loc = (line, mark.index, mark.index, mark.index, flow, True)
                     parent.value.append(value)
                 locs[path] = loc
                 stack.append(_Frame(value, path, loc, is_map))
@@ -270,7 +313,7 @@ def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 -
                 frame = stack.pop()
                 loc = frame.loc
                 end = ev.end_mark.index if frame.flow else frame.last_end
-                locs[frame.path] = new_loc(Loc, (loc[0], loc[1], loc[2], end, loc[4], True))
+                locs[frame.path] = (loc[0], loc[1], loc[2], end, loc[4], True)
                 if stack:
                     stack[-1].last_end = end
                 continue

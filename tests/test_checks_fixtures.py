@@ -47,7 +47,9 @@ def test_invalid_fixture_reports_exact_problem_lines(make_repo, fixture: Path) -
     if os.environ.get("KSCMS_REGEN"):
         expected_file.write_text("".join(g.replace(rel, "PATH") + "\n" for g in got), encoding="utf-8")
     assert expected_file.exists(), f"missing {expected_file.name}: run with KSCMS_REGEN=1 and review"
-    expected = [line.replace("PATH", rel) for line in expected_file.read_text(encoding="utf-8").splitlines() if line]
+    expected = [
+        line.replace("PATH", rel) for line in expected_file.read_text(encoding="utf-8").splitlines() if line
+    ]
     assert got == expected
     assert code == 1
     for p in problems:

@@ -35,13 +35,17 @@ def test_github_format_gives_annotations(make_repo) -> None:  # type: ignore[no-
     root = make_repo(files={C_REL: valid_text().replace("status: given", "status: forwarded", 1)})
     result = run(root, "check", "--format", "github")
     assert result.exit_code == 1
-    assert result.stdout.startswith(f"::error file={C_REL},line=5,title=status-mismatch::`status` is `forwarded`")
+    assert result.stdout.startswith(
+        f"::error file={C_REL},line=5,title=status-mismatch::`status` is `forwarded`"
+    )
 
 
 def test_json_format_is_a_list_of_problems(make_repo) -> None:  # type: ignore[no-untyped-def]
     root = make_repo(files={C_REL: valid_text().replace("giver: marja", "giver: mario")})
     data = json.loads(run(root, "check", "--format", "json").stdout)
-    assert {(p["path"], p["line"], p["code"], p["severity"]) for p in data} >= {(C_REL, 10, "unknown-reference", "error")}
+    assert {(p["path"], p["line"], p["code"], p["severity"]) for p in data} >= {
+        (C_REL, 10, "unknown-reference", "error")
+    }
     assert set(data[0]) == {"path", "line", "code", "message", "severity", "field"}
 
 
@@ -103,20 +107,26 @@ def test_config_errors_exit_two_with_file_and_line(make_repo) -> None:  # type: 
 
 
 def test_config_dangling_references_and_unknown_keys(make_repo) -> None:  # type: ignore[no-untyped-def]
-    config = ("organisation: X\ncolour: blue\npeople:\n  anne: {name: Anne, team: nope}\n"
-              "teams:\n  t: {name: T, manager: ghost}\n")
+    config = (
+        "organisation: X\ncolour: blue\npeople:\n  anne: {name: Anne, team: nope}\n"
+        "teams:\n  t: {name: T, manager: ghost}\n"
+    )
     result = run(make_repo(config=config), "check")
     assert result.exit_code == 2
     assert "kscms.yaml:2: error[unknown-field]: unknown field `colour`" in result.output
 
 
 def test_config_references_are_checked(make_repo) -> None:  # type: ignore[no-untyped-def]
-    config = ("organisation: X\npeople:\n  anne: {name: Anne, team: nope}\n"
-              "teams:\n  t: {name: T, manager: ghost}\ntargets:\n  compliments.bogus: {min: 1}\n")
+    config = (
+        "organisation: X\npeople:\n  anne: {name: Anne, team: nope}\n"
+        "teams:\n  t: {name: T, manager: ghost}\ntargets:\n  compliments.bogus: {min: 1}\n"
+    )
     result = run(make_repo(config=config), "check")
     assert result.exit_code == 2
     out = result.output
-    assert "kscms.yaml:3: error[unknown-reference]: team `nope` of `anne` is not in `teams`: use one of t" in out
+    assert (
+        "kscms.yaml:3: error[unknown-reference]: team `nope` of `anne` is not in `teams`: use one of t" in out
+    )
     assert "kscms.yaml:5: error[unknown-reference]: manager `ghost` of team `t`" in out
     assert "kscms.yaml:7: error[unknown-reference]: unknown KPI `compliments.bogus`" in out
 
@@ -133,9 +143,13 @@ def test_custom_workflow_statuses_map_to_stages(make_repo) -> None:  # type: ign
         "workflows:\n  compliment:\n    statuses: {ontvangen: registered, doorgestuurd: forwarded, gegeven: given,"
         " reactie: reaction_recorded, gemeld: maker_informed, afgesloten: closed, ingetrokken: withdrawn}\n"
     )
-    text = (valid_text().replace("status: registered}", "status: ontvangen}")
-            .replace("status: forwarded}", "status: doorgestuurd}").replace("status: given}", "status: gegeven}")
-            .replace("status: given\n", "status: gegeven\n"))
+    text = (
+        valid_text()
+        .replace("status: registered}", "status: ontvangen}")
+        .replace("status: forwarded}", "status: doorgestuurd}")
+        .replace("status: given}", "status: gegeven}")
+        .replace("status: given\n", "status: gegeven\n")
+    )
     root = make_repo(files={C_REL: text}, config=config)
     result = run(root, "check")
     assert result.exit_code == 0, result.output

@@ -25,10 +25,25 @@ def sha(path: Path) -> str:
 
 
 def new_compliment(root: Path, *extra: str):  # type: ignore[no-untyped-def]
-    return run(root, "new", "compliment", "--title", "Printer snel gemaakt!", "--by", "karel", "--no-input",
-               "--at", "2026-11-20T09:00:00+01:00", "--set", "receivers=[team:servicedesk]",
-               "--set", "maker={kind: customer, name: Jan Jansen, display: een klant uit Utrecht}",
-               "--body", "Heel fijn geholpen.", *extra)
+    return run(
+        root,
+        "new",
+        "compliment",
+        "--title",
+        "Printer snel gemaakt!",
+        "--by",
+        "karel",
+        "--no-input",
+        "--at",
+        "2026-11-20T09:00:00+01:00",
+        "--set",
+        "receivers=[team:servicedesk]",
+        "--set",
+        "maker={kind: customer, name: Jan Jansen, display: een klant uit Utrecht}",
+        "--body",
+        "Heel fijn geholpen.",
+        *extra,
+    )
 
 
 def test_new_prints_path_and_writes_a_valid_record(empty_repo: Path) -> None:
@@ -71,11 +86,16 @@ def test_compliment_walks_the_five_steps_to_closed(empty_repo: Path) -> None:
         ("closed", "anne", []),
     ]
     for hour, (status, by, extra) in enumerate(steps, start=10):
-        result = run(empty_repo, "move", CID, status, "--by", by, "--at", f"2026-11-21T{hour}:00:00+01:00", *extra)
+        result = run(
+            empty_repo, "move", CID, status, "--by", by, "--at", f"2026-11-21T{hour}:00:00+01:00", *extra
+        )
         assert result.exit_code == 0, result.output
     text = (empty_repo / CPATH).read_text()
     assert "status: closed\n" in text
-    assert '  - {at: 2026-11-21T11:00:00+01:00, by: marja, status: given, note: "In het teamoverleg: met taart"}\n' in text
+    assert (
+        '  - {at: 2026-11-21T11:00:00+01:00, by: marja, status: given, note: "In het teamoverleg: met taart"}\n'
+        in text
+    )
     assert run(empty_repo, "check").exit_code == 0
 
 
@@ -87,15 +107,29 @@ def test_refused_move_leaves_the_file_byte_identical(empty_repo: Path) -> None:
     assert "error[illegal-transition]: step registered → given is not allowed" in skipped.output
     wrong = run(empty_repo, "move", CID, "forwarded", "--by", "karel", "--at", "2026-11-21T10:00:00+01:00")
     assert wrong.exit_code == 1
-    assert "`karel` may not move compliment to forwarded: that step is for a coordinator (anne)" in wrong.output
+    assert (
+        "`karel` may not move compliment to forwarded: that step is for a coordinator (anne)" in wrong.output
+    )
     assert sha(empty_repo / CPATH) == before
     assert not [p for p in (empty_repo / "records").rglob("*") if p.name.endswith(".tmp")]
 
 
 def test_missing_field_message_says_what_to_do(make_repo) -> None:  # type: ignore[no-untyped-def]
     root = make_repo()
-    run(root, "new", "compliment", "--title", "Zonder gever", "--by", "anne", "--no-input",
-        "--at", "2026-11-20T09:00:00+01:00", "--set", "receivers=[organisation]")
+    run(
+        root,
+        "new",
+        "compliment",
+        "--title",
+        "Zonder gever",
+        "--by",
+        "anne",
+        "--no-input",
+        "--at",
+        "2026-11-20T09:00:00+01:00",
+        "--set",
+        "receivers=[organisation]",
+    )
     cid = "C-20261120-zonder-gever"
     result = run(root, "move", cid, "forwarded", "--by", "anne", "--at", "2026-11-20T10:00:00+01:00")
     assert result.exit_code == 1
@@ -103,18 +137,42 @@ def test_missing_field_message_says_what_to_do(make_repo) -> None:  # type: igno
         f"records/compliments/2026/{cid}.md:5: error[status-needs-field]: status 'forwarded' needs `giver`: "
         "add `giver: <person>`; people: ali, anne, karel, marja"
     ) in result.output
-    ok = run(root, "move", cid, "forwarded", "--by", "anne", "--at", "2026-11-20T10:00:00+01:00", "--set", "giver=marja")
+    ok = run(
+        root,
+        "move",
+        cid,
+        "forwarded",
+        "--by",
+        "anne",
+        "--at",
+        "2026-11-20T10:00:00+01:00",
+        "--set",
+        "giver=marja",
+    )
     assert ok.exit_code == 0, ok.output
 
 
 def test_move_changes_only_the_lines_that_change(empty_repo: Path) -> None:
     new_compliment(empty_repo)
     subprocess.run(["git", "add", "-A"], cwd=empty_repo, check=True)
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"], cwd=empty_repo, check=True)
-    run(empty_repo, "move", CID, "forwarded", "--by", "anne", "--at", "2026-11-21T10:00:00+01:00",
-        "--set", "coordinator=anne")
-    diff = subprocess.run(["git", "diff", "-U0", "--no-color"], cwd=empty_repo, check=True, capture_output=True,
-                          text=True).stdout
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"], cwd=empty_repo, check=True
+    )
+    run(
+        empty_repo,
+        "move",
+        CID,
+        "forwarded",
+        "--by",
+        "anne",
+        "--at",
+        "2026-11-21T10:00:00+01:00",
+        "--set",
+        "coordinator=anne",
+    )
+    diff = subprocess.run(
+        ["git", "diff", "-U0", "--no-color"], cwd=empty_repo, check=True, capture_output=True, text=True
+    ).stdout
     changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
     assert changed == [
         "-status: registered",
@@ -126,32 +184,90 @@ def test_move_changes_only_the_lines_that_change(empty_repo: Path) -> None:
 
 def test_move_into_a_flow_mapping_rewrites_only_that_line(empty_repo: Path) -> None:
     new_compliment(empty_repo)
-    run(empty_repo, "move", CID, "forwarded", "--by", "anne", "--at", "2026-11-21T10:00:00+01:00",
-        "--set", "maker.anonymous=true")
+    run(
+        empty_repo,
+        "move",
+        CID,
+        "forwarded",
+        "--by",
+        "anne",
+        "--at",
+        "2026-11-21T10:00:00+01:00",
+        "--set",
+        "maker.anonymous=true",
+    )
     text = (empty_repo / CPATH).read_text()
-    assert "maker: {kind: customer, name: Jan Jansen, display: een klant uit Utrecht, anonymous: true}\n" in text
+    assert (
+        "maker: {kind: customer, name: Jan Jansen, display: een klant uit Utrecht, anonymous: true}\n" in text
+    )
 
 
 def test_improvement_rejected_path_needs_reason_and_consequences(empty_repo: Path) -> None:
-    result = run(empty_repo, "new", "improvement", "--title", "Chatbot", "--by", "karel", "--no-input",
-                 "--at", "2026-11-01T09:00:00+01:00", "--set", "origin={proposer: karel}")
+    result = run(
+        empty_repo,
+        "new",
+        "improvement",
+        "--title",
+        "Chatbot",
+        "--by",
+        "karel",
+        "--no-input",
+        "--at",
+        "2026-11-01T09:00:00+01:00",
+        "--set",
+        "origin={proposer: karel}",
+    )
     assert result.exit_code == 0, result.output
     iid = "I-20261101-chatbot"
-    refused = run(empty_repo, "move", iid, "rejected", "--by", "marja", "--at", "2026-11-03T09:00:00+01:00",
-                  "--set", "decision={outcome: rejected, reason: Te duur}")
+    refused = run(
+        empty_repo,
+        "move",
+        iid,
+        "rejected",
+        "--by",
+        "marja",
+        "--at",
+        "2026-11-03T09:00:00+01:00",
+        "--set",
+        "decision={outcome: rejected, reason: Te duur}",
+    )
     assert refused.exit_code == 1
     for field in ("strategy_fit", "business_case", "decision.consequences"):
         assert f"status 'rejected' needs `{field}`" in refused.output
-    ok = run(empty_repo, "move", iid, "rejected", "--by", "marja", "--at", "2026-11-03T09:00:00+01:00",
-             "--set", "decision={outcome: rejected, reason: Te duur, consequences: Klanten blijven bellen}",
-             "--set", "strategy_fit={fits: false, note: Wij kiezen voor persoonlijk contact}",
-             "--set", "business_case={customers_affected: 100, investment_eur: 50000}")
+    ok = run(
+        empty_repo,
+        "move",
+        iid,
+        "rejected",
+        "--by",
+        "marja",
+        "--at",
+        "2026-11-03T09:00:00+01:00",
+        "--set",
+        "decision={outcome: rejected, reason: Te duur, consequences: Klanten blijven bellen}",
+        "--set",
+        "strategy_fit={fits: false, note: Wij kiezen voor persoonlijk contact}",
+        "--set",
+        "business_case={customers_affected: 100, investment_eur: 50000}",
+    )
     assert ok.exit_code == 0, ok.output
     closing = run(empty_repo, "move", iid, "closed", "--by", "anne", "--at", "2026-11-04T09:00:00+01:00")
     assert "status 'closed' needs `decision.communicated`" in closing.output
     assert "status 'closed' needs `proposer_feedback`" in closing.output
-    done = run(empty_repo, "move", iid, "closed", "--by", "anne", "--at", "2026-11-04T09:00:00+01:00",
-               "--set", "decision.communicated=2026-11-04", "--set", "proposer_feedback=Besproken in teamoverleg")
+    done = run(
+        empty_repo,
+        "move",
+        iid,
+        "closed",
+        "--by",
+        "anne",
+        "--at",
+        "2026-11-04T09:00:00+01:00",
+        "--set",
+        "decision.communicated=2026-11-04",
+        "--set",
+        "proposer_feedback=Besproken in teamoverleg",
+    )
     assert done.exit_code == 0, done.output
     assert run(empty_repo, "check").exit_code == 0
 
@@ -178,7 +294,21 @@ def test_move_into_the_future_is_refused(empty_repo: Path) -> None:
 
 
 def test_new_with_an_earlier_received_date(empty_repo: Path) -> None:
-    result = run(empty_repo, "new", "compliment", "--title", "Brief", "--by", "anne", "--no-input",
-                 "--at", "2026-11-20T09:00:00+01:00", "--set", "created=2026-11-18", "--set", "source=letter")
+    result = run(
+        empty_repo,
+        "new",
+        "compliment",
+        "--title",
+        "Brief",
+        "--by",
+        "anne",
+        "--no-input",
+        "--at",
+        "2026-11-20T09:00:00+01:00",
+        "--set",
+        "created=2026-11-18",
+        "--set",
+        "source=letter",
+    )
     assert result.stdout.strip() == "records/compliments/2026/C-20261118-brief.md"
     assert "created: 2026-11-18\n" in (empty_repo / result.stdout.strip()).read_text()

@@ -36,7 +36,9 @@ def test_edits_on_demo_records_touch_only_their_lines(path: Path) -> None:
 
 
 def test_block_scalar_is_replaced_whole() -> None:
-    text = "title: x\nnotes: |\n  regel een\n  regel twee\nstatus: a\nhistory:\n  - {at: 1, by: a, status: a}\n"
+    text = (
+        "title: x\nnotes: |\n  regel een\n  regel twee\nstatus: a\nhistory:\n  - {at: 1, by: a, status: a}\n"
+    )
     out = apply(text, {("notes",): "kort"})
     assert out == "title: x\nnotes: kort\nstatus: a\nhistory:\n  - {at: 1, by: a, status: a}\n"
 

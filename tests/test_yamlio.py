@@ -64,16 +64,38 @@ def test_positions_of_nested_keys() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["plain", "yes", "017", "a: b", "# not a comment", "line\nbreak", "", " padded ", "[x]", "@at", "€ ünïcode",
-     True, 3, 2.5, None, dt.date(2026, 1, 2), dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC)],
+    [
+        "plain",
+        "yes",
+        "017",
+        "a: b",
+        "# not a comment",
+        "line\nbreak",
+        "",
+        " padded ",
+        "[x]",
+        "@at",
+        "€ ünïcode",
+        True,
+        3,
+        2.5,
+        None,
+        dt.date(2026, 1, 2),
+        dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC),
+    ],
 )
 def test_dumped_scalars_read_back_as_the_same_value(value: object) -> None:
     assert load(f"k: {dump_scalar(value)}\n").data == {"k": value}
 
 
 def test_dump_block_round_trips_the_record_style() -> None:
-    data = {"title": "Snel: top", "consent": {"maker": True}, "history": [{"at": "x", "by": "anne"}],
-            "notes": "twee\nregels\n", "tags": []}
+    data = {
+        "title": "Snel: top",
+        "consent": {"maker": True},
+        "history": [{"at": "x", "by": "anne"}],
+        "notes": "twee\nregels\n",
+        "tags": [],
+    }
     text = dump_block(data)
     assert "history:\n  - {at: x, by: anne}\n" in text
     assert load(text).data == data

@@ -40,6 +40,10 @@ def check_duplicates(ctx: CheckContext, only: set[str] | None = None) -> Iterato
     for record_id, paths in sorted(ctx.ids.items()):
         if len(paths) > 1 and (only is None or record_id in only):
             for path in sorted(paths)[1:]:
-                yield Problem(path, 1, "duplicate-id",
-                              f"id `{record_id}` is also used by {sorted(paths)[0]}: give this record another slug",
-                              field="id")
+                yield Problem(
+                    path,
+                    1,
+                    "duplicate-id",
+                    f"id `{record_id}` is also used by {sorted(paths)[0]}: give this record another slug",
+                    field="id",
+                )

@@ -13,7 +13,9 @@ from kscms.model.signal import Signal
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w+])(?:\+|00)?(?:\d[\s().-]?){9,13}\d(?!\w)")
-IBAN = re.compile(r"\b[A-Z]{2}\d{2}[ ]?[A-Z]{4}[ ]?(?:\d[ ]?){10}\b|\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}\b")
+IBAN = re.compile(
+    r"\b[A-Z]{2}\d{2}[ ]?[A-Z]{4}[ ]?(?:\d[ ]?){10}\b|\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}\b"
+)
 PATTERNS = (("an e-mail address", EMAIL), ("an IBAN", IBAN), ("a phone number", PHONE))
 DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")
 
@@ -35,26 +37,46 @@ def find_personal_data(text: str) -> tuple[str, int] | None:
 
 def check_personal_data(record: Record, ctx: CheckContext) -> Iterator[Problem]:
     """Contact details in the public fields of a compliment with consent; names as customer ids."""
-    if isinstance(record, Signal) and record.customer and (EMAIL.search(record.customer) or " " in record.customer.strip()):
-        yield Problem(record.path, record.line_of("customer"), "personal-data",
-                      f"`customer` is `{record.customer}`: use a pseudonymous id such as K-1043, never a name or address",
-                      field="customer")
+    if (
+        isinstance(record, Signal)
+        and record.customer
+        and (EMAIL.search(record.customer) or " " in record.customer.strip())
+    ):
+        yield Problem(
+            record.path,
+            record.line_of("customer"),
+            "personal-data",
+            f"`customer` is `{record.customer}`: use a pseudonymous id such as K-1043, never a name or address",
+            field="customer",
+        )
     if not isinstance(record, Compliment) or not (record.consent.maker or record.consent.receivers):
         return
-    fields = [("title", record.title, record.line_of("title")),
-              ("maker.display", record.maker.display or "", record.line_of("maker.display"))]
+    fields = [
+        ("title", record.title, record.line_of("title")),
+        ("maker.display", record.maker.display or "", record.line_of("maker.display")),
+    ]
     for field, text, line in fields:
         found = find_personal_data(text)
         if found:
-            yield Problem(record.path, line, "personal-data",
-                          f"`{field}` seems to hold {found[0]}, and this compliment may be published: "
-                          "move contact details to `maker.contact`", field=field)
+            yield Problem(
+                record.path,
+                line,
+                "personal-data",
+                f"`{field}` seems to hold {found[0]}, and this compliment may be published: "
+                "move contact details to `maker.contact`",
+                field=field,
+            )
     body = record.body
     lines = body.split("\n") if find_personal_data(body) else []
     for offset, line_text in enumerate(lines):
         found = find_personal_data(line_text)
         if found:
             line = record.body_line + offset
-            yield Problem(record.path, line, "personal-data",
-                          f"the body seems to hold {found[0]}, and this compliment may be published: "
-                          "remove it or move it to `maker.contact`", field="body")
+            yield Problem(
+                record.path,
+                line,
+                "personal-data",
+                f"the body seems to hold {found[0]}, and this compliment may be published: "
+                "remove it or move it to `maker.contact`",
+                field="body",
+            )

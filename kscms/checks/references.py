@@ -21,25 +21,43 @@ def check_identity(record: Record, ctx: CheckContext) -> Iterator[Problem]:
         yield Problem(record.path, record.line_of("id"), "bad-id", why, field="id")
         return
     if LETTER_TYPES[record.id[0]] != record.type:
-        yield Problem(record.path, record.line_of("id"), "id-path-mismatch",
-                      f"id starts with `{record.id[0]}` but `type` is {record.type}: "
-                      f"a {record.type} id starts with `{record.type[0].upper()}-`", field="id")
+        yield Problem(
+            record.path,
+            record.line_of("id"),
+            "id-path-mismatch",
+            f"id starts with `{record.id[0]}` but `type` is {record.type}: "
+            f"a {record.type} id starts with `{record.type[0].upper()}-`",
+            field="id",
+        )
         return
     if id_date(record.id) != record.created:
-        yield Problem(record.path, record.line_of("created"), "id-path-mismatch",
-                      f"`created` is {record.created} but the id says {id_date(record.id)}: they must agree",
-                      field="created")
+        yield Problem(
+            record.path,
+            record.line_of("created"),
+            "id-path-mismatch",
+            f"`created` is {record.created} but the id says {id_date(record.id)}: they must agree",
+            field="created",
+        )
     expected = relative_path(record.type, record.id, record.created)
     if record.path != expected and ctx.paths_are_relative:
-        yield Problem(record.path, record.line_of("id"), "id-path-mismatch",
-                      f"record `{record.id}` is at {record.path}, expected {expected}: move the file there (git mv)",
-                      field="id")
+        yield Problem(
+            record.path,
+            record.line_of("id"),
+            "id-path-mismatch",
+            f"record `{record.id}` is at {record.path}, expected {expected}: move the file there (git mv)",
+            field="id",
+        )
 
 
 def _unknown(record: Record, field: str, value: str, kind: str, known: list[str]) -> Problem:
     shown = ", ".join(known[:25]) + (" ..." if len(known) > 25 else "") if known else "(none defined)"
-    return Problem(record.path, record.line_of(field), "unknown-reference",
-                   f"`{field}` is `{value}`, not a {kind} in kscms.yaml: use one of {shown}", field=field)
+    return Problem(
+        record.path,
+        record.line_of(field),
+        "unknown-reference",
+        f"`{field}` is `{value}`, not a {kind} in kscms.yaml: use one of {shown}",
+        field=field,
+    )
 
 
 def check_keys(record: Record, ctx: CheckContext) -> Iterator[Problem]:
@@ -56,9 +74,14 @@ def check_keys(record: Record, ctx: CheckContext) -> Iterator[Problem]:
     if isinstance(record, Signal):
         for block in KIND_BLOCKS:
             if block != record.kind and getattr(record, block) is not None:
-                yield Problem(record.path, record.line_of(block), "unknown-field",
-                              f"block `{block}` belongs to signals of kind {block}, this one is {record.kind}: "
-                              f"remove it or change `kind`", field=block)
+                yield Problem(
+                    record.path,
+                    record.line_of(block),
+                    "unknown-field",
+                    f"block `{block}` belongs to signals of kind {block}, this one is {record.kind}: "
+                    f"remove it or change `kind`",
+                    field=block,
+                )
         if record.segment and record.segment not in cfg.segments:
             yield _unknown(record, "segment", record.segment, "segment", sorted(cfg.segments))
         if record.employee_idea:
@@ -77,9 +100,13 @@ def check_keys(record: Record, ctx: CheckContext) -> Iterator[Problem]:
                 if key not in cfg.people:
                     yield _unknown(record, field, key, "person", people)
             else:
-                yield Problem(record.path, record.line_of(field), "bad-type",
-                              f"receiver `{receiver}`: expected `team:<key>`, `person:<key>` or `organisation`",
-                              field=field)
+                yield Problem(
+                    record.path,
+                    record.line_of(field),
+                    "bad-type",
+                    f"receiver `{receiver}`: expected `team:<key>`, `person:<key>` or `organisation`",
+                    field=field,
+                )
     elif isinstance(record, Improvement):
         person_fields += [("owner", record.owner), ("origin.proposer", record.origin.proposer)]
     for field, key in person_fields:
@@ -94,25 +121,46 @@ def check_links(record: Record, ctx: CheckContext) -> Iterator[Problem]:
         links += [(f"improvements.{i}", v, "improvement") for i, v in enumerate(record.improvements)]
     elif isinstance(record, Improvement):
         links += [(f"origin.signals.{i}", v, "signal") for i, v in enumerate(record.origin.signals)]
-        links += [(f"origin.compliments.{i}", v, "compliment") for i, v in enumerate(record.origin.compliments)]
+        links += [
+            (f"origin.compliments.{i}", v, "compliment") for i, v in enumerate(record.origin.compliments)
+        ]
     elif isinstance(record, Compliment) and record.cap:
         links.append(("cap", record.cap, "improvement"))
     for field, target, rtype in links:
         if not ctx.exists(target):
-            yield Problem(record.path, record.line_of(field), "unknown-reference",
-                          f"`{field}` names `{target}`, but no record has that id: check the id", field=field)
+            yield Problem(
+                record.path,
+                record.line_of(field),
+                "unknown-reference",
+                f"`{field}` names `{target}`, but no record has that id: check the id",
+                field=field,
+            )
         elif target[0] != rtype[0].upper():
-            yield Problem(record.path, record.line_of(field), "unknown-reference",
-                          f"`{field}` names `{target}`, which is not a {rtype}", field=field)
+            yield Problem(
+                record.path,
+                record.line_of(field),
+                "unknown-reference",
+                f"`{field}` names `{target}`, which is not a {rtype}",
+                field=field,
+            )
     if isinstance(record, Compliment) and record.cap and ctx.exists(record.cap) and record.status == "closed":
         cap = ctx.lookup(record.cap)
         if isinstance(cap, Improvement):
             reached = [e.status for e in cap.history]
             if cap.kind != "cap":
-                yield Problem(record.path, record.line_of("cap"), "unknown-reference",
-                              f"`cap` names `{cap.id}`, an improvement of kind {cap.kind}: a CAP has `kind: cap`",
-                              field="cap")
+                yield Problem(
+                    record.path,
+                    record.line_of("cap"),
+                    "unknown-reference",
+                    f"`cap` names `{cap.id}`, an improvement of kind {cap.kind}: a CAP has `kind: cap`",
+                    field="cap",
+                )
             elif "accepted" not in reached or cap.status not in ACCEPTED_OR_FURTHER:
-                yield Problem(record.path, record.line_of("status"), "status-needs-field",
-                              f"status 'closed' needs `cap` {cap.id} accepted or further (it is {cap.status}): "
-                              "decide the CAP first, or close without it", field="cap")
+                yield Problem(
+                    record.path,
+                    record.line_of("status"),
+                    "status-needs-field",
+                    f"status 'closed' needs `cap` {cap.id} accepted or further (it is {cap.status}): "
+                    "decide the CAP first, or close without it",
+                    field="cap",
+                )

@@ -24,7 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("query:list_command", "List records, filtered by type, status or overdue."),
     "show": ("query:show_command", "Show one record with its history."),
     "kpi": ("kpi:kpi_command", "Compute the KPIs for a period."),
-    "threads": ("threads:threads_command", "Common threads, Pareto of customers, top questions, survey priorities."),
+    "threads": (
+        "threads:threads_command",
+        "Common threads, Pareto of customers, top questions, survey priorities.",
+    ),
     "due": ("due:due_command", "The weekly worklist: items past their norm."),
     "build": ("build:build_command", "Build the public wall and the internal site."),
     "serve": ("serve:serve_command", "Build, serve on localhost and rebuild on change."),
@@ -78,7 +81,10 @@ class LazyGroup(click.Group):
         except Exception as exc:  # a bug: say so briefly, never dump a traceback on a user
             if os.environ.get("KSCMS_DEBUG"):
                 raise
-            click.echo(f"kscms: internal error: {type(exc).__name__}: {exc} (set KSCMS_DEBUG=1 for details)", err=True)
+            click.echo(
+                f"kscms: internal error: {type(exc).__name__}: {exc} (set KSCMS_DEBUG=1 for details)",
+                err=True,
+            )
             ctx.exit(2)
 
 
@@ -98,7 +104,9 @@ class Context:
         return self._repo
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),

@@ -13,20 +13,29 @@ F = Callable[..., Any]
 
 def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]:
     return click.option(
-        "--format", "fmt", type=click.Choice(choices), default=default or choices[0], show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default or choices[0],
+        show_default=True,
         help="Output format.",
     )
 
 
 def set_option(f: F) -> F:
     return click.option(
-        "--set", "sets", multiple=True, metavar="KEY=VALUE",
+        "--set",
+        "sets",
+        multiple=True,
+        metavar="KEY=VALUE",
         help="Set a field (dotted keys for nested fields; the value is read as YAML). Repeatable.",
     )(f)
 
 
 def by_option(required: bool = True) -> Callable[[F], F]:
-    return click.option("--by", "by", required=required, metavar="PERSON", help="People key of who does this.")
+    return click.option(
+        "--by", "by", required=required, metavar="PERSON", help="People key of who does this."
+    )
 
 
 class Moment(click.ParamType):
@@ -43,7 +52,11 @@ class Moment(click.ParamType):
                 return dt.date.fromisoformat(text)
             return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            self.fail(f"{value!r} is not an ISO date or time such as 2026-11-20 or 2026-11-20T09:30:00+01:00", param, ctx)
+            self.fail(
+                f"{value!r} is not an ISO date or time such as 2026-11-20 or 2026-11-20T09:30:00+01:00",
+                param,
+                ctx,
+            )
 
 
 MOMENT = Moment()

@@ -57,13 +57,18 @@ def safe_csv_cell(value: Any) -> str:
 def terminal_safe(text: str) -> str:
     """Strip control characters (escape sequences, bidi overrides) before printing to a terminal."""
     return "".join(
-        ch if (ch.isprintable() or ch in "\n\t") and not 0x202A <= ord(ch) <= 0x202E and not 0x2066 <= ord(ch) <= 0x2069
+        ch
+        if (ch.isprintable() or ch in "\n\t")
+        and not 0x202A <= ord(ch) <= 0x202E
+        and not 0x2066 <= ord(ch) <= 0x2069
         else "\ufffd"
         for ch in text
     )
 
 
-def table(rows: Iterable[dict[str, Any]], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
+def table(
+    rows: Iterable[dict[str, Any]], columns: Sequence[str], headers: Sequence[str] | None = None
+) -> str:
     rows = list(rows)
     heads = list(headers or columns)
     cells = [[terminal_safe(_cell(r.get(c))) for c in columns] for r in rows]
@@ -90,7 +95,9 @@ def json_text(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def markdown_table(rows: Iterable[dict[str, Any]], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
+def markdown_table(
+    rows: Iterable[dict[str, Any]], columns: Sequence[str], headers: Sequence[str] | None = None
+) -> str:
     def esc(v: Any) -> str:
         return _cell(v).replace("|", "\\|").replace("\n", " ")
 

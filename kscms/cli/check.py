@@ -11,12 +11,16 @@ from kscms.cli._options import format_option
 
 @click.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--base", metavar="REF", help="Also check every change since this Git ref (append-only history, ...).")
+@click.option(
+    "--base", metavar="REF", help="Also check every change since this Git ref (append-only history, ...)."
+)
 @click.option("--actor", metavar="LOGIN", help="With --base: the GitHub login that made the change.")
 @format_option("text", "github", "json")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line.")
 @click.pass_obj
-def check_command(obj, paths: tuple[Path, ...], base: str | None, actor: str | None, fmt: str, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+def check_command(
+    obj, paths: tuple[Path, ...], base: str | None, actor: str | None, fmt: str, quiet: bool
+) -> None:  # type: ignore[no-untyped-def]
     """Validate records: YAML, fields, references, workflow history, privacy.
 
     Problems print as PATH:LINE: error[CODE]: message. Exit 0 when fine, 1 when records have
@@ -32,7 +36,7 @@ def check_command(obj, paths: tuple[Path, ...], base: str | None, actor: str | N
     from kscms.cli._output import echo_problems, summary
 
     repo = obj.repo
-    repo.config  # configuration errors first (exit 2)
+    _ = repo.config  # configuration errors first (exit 2)
     if actor and not base:
         raise click.UsageError("--actor needs --base")
     selected: list[str] | None = None

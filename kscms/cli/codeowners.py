@@ -6,7 +6,9 @@ import click
 
 
 @click.command("codeowners")
-@click.option("--check", "check_only", is_flag=True, help="Only report whether the file is up to date (exit 1 if not).")
+@click.option(
+    "--check", "check_only", is_flag=True, help="Only report whether the file is up to date (exit 1 if not)."
+)
 @click.pass_obj
 def codeowners_command(obj, check_only: bool) -> None:  # type: ignore[no-untyped-def]
     """Write .github/CODEOWNERS so that coordinators review records/ and kscms.yaml.
@@ -24,7 +26,10 @@ def codeowners_command(obj, check_only: bool) -> None:  # type: ignore[no-untype
         problem = codeowners_problem(repo)
         missing = not (repo.root / CODEOWNERS_PATH).is_file()
         if problem or missing:
-            click.echo(f"{CODEOWNERS_PATH} is {'missing' if missing else 'out of date'}: run `kscms codeowners`", err=True)
+            click.echo(
+                f"{CODEOWNERS_PATH} is {'missing' if missing else 'out of date'}: run `kscms codeowners`",
+                err=True,
+            )
             raise SystemExit(1)
         click.echo(f"{CODEOWNERS_PATH} is up to date")
         return

@@ -35,7 +35,9 @@ def move_command(obj, record_id, status, by, note, sets, at):  # type: ignore[no
     repo = obj.repo
     cfg = repo.config
     if by not in cfg.people:
-        raise click.UsageError(f"--by {by}: not a person in kscms.yaml; people: {', '.join(sorted(cfg.people))}")
+        raise click.UsageError(
+            f"--by {by}: not a person in kscms.yaml; people: {', '.join(sorted(cfg.people))}"
+        )
     before = repo.load(record_id).status
     moment = as_datetime(at, cfg.tz) if at else None
     path = move_record(repo, record_id, status, by, note=note, sets=parse_sets(sets), at=moment)

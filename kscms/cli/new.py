@@ -17,11 +17,19 @@ KIND_CHOICES = {
 
 @click.command("new")
 @click.argument("record_type", metavar="TYPE", type=click.Choice(["signal", "compliment", "improvement"]))
-@click.option("--kind", "kind", help="Signal kind (survey, question, remark, complaint, focus_group, forum, employee_idea) or improvement kind (improvement, cap).")
+@click.option(
+    "--kind",
+    "kind",
+    help="Signal kind (survey, question, remark, complaint, focus_group, forum, employee_idea) or improvement kind (improvement, cap).",
+)
 @click.option("--title", help="Short title; the id is made from the date and this title.")
 @click.option("--by", "by", metavar="PERSON", help="People key of who registers it.")
 @set_option
-@click.option("--body-file", type=click.File("r", encoding="utf-8"), help="Markdown body (the compliment's quote); - for stdin.")
+@click.option(
+    "--body-file",
+    type=click.File("r", encoding="utf-8"),
+    help="Markdown body (the compliment's quote); - for stdin.",
+)
 @click.option("--body", "body_text", help="Markdown body as text.")
 @click.option("--at", type=MOMENT, help="Time of the first event (default: now).")
 @click.option("--no-input", is_flag=True, help="Never prompt; fail on what is missing.")
@@ -53,7 +61,9 @@ def new_command(obj, record_type, kind, title, by, sets, body_file, body_text, a
         else:
             raise click.UsageError("a signal needs --kind: " + ", ".join(KIND_CHOICES["signal"]))
     if kind and record_type in KIND_CHOICES and kind not in KIND_CHOICES[record_type]:
-        raise click.UsageError(f"--kind {kind}: a {record_type} kind is one of {', '.join(KIND_CHOICES[record_type])}")
+        raise click.UsageError(
+            f"--kind {kind}: a {record_type} kind is one of {', '.join(KIND_CHOICES[record_type])}"
+        )
     if kind and record_type == "compliment":
         raise click.UsageError("--kind is for signals and improvements")
     if not title:
@@ -65,14 +75,26 @@ def new_command(obj, record_type, kind, title, by, sets, body_file, body_text, a
             raise click.UsageError(f"--by is required: one of {', '.join(sorted(cfg.people))}")
         by = click.prompt("By (people key)", type=click.Choice(sorted(cfg.people)))
     if by not in cfg.people:
-        raise click.UsageError(f"--by {by}: not a person in kscms.yaml; people: {', '.join(sorted(cfg.people))}")
+        raise click.UsageError(
+            f"--by {by}: not a person in kscms.yaml; people: {', '.join(sorted(cfg.people))}"
+        )
     body = body_file.read() if body_file else (body_text or "")
     if not body and interactive and record_type == "compliment":
-        body = click.edit("\n# Write the compliment as it was made (lines starting with # are dropped)\n") or ""
+        body = (
+            click.edit("\n# Write the compliment as it was made (lines starting with # are dropped)\n") or ""
+        )
         body = "\n".join(line for line in body.splitlines() if not line.startswith("#")).strip() + "\n"
     moment = as_datetime(at, cfg.tz) if at else None
-    path = new_record(repo, record_type, title.strip(), by, kind=kind if record_type != "compliment" else None,
-                      sets=parse_sets(sets, allow=("created",)), body=body, at=moment)
+    path = new_record(
+        repo,
+        record_type,
+        title.strip(),
+        by,
+        kind=kind if record_type != "compliment" else None,
+        sets=parse_sets(sets, allow=("created",)),
+        body=body,
+        at=moment,
+    )
     click.echo(path)
     if interactive:
         click.echo(f"created {Path(path).stem}: edit the file to add details, then `kscms check`", err=True)

@@ -10,7 +10,12 @@ LIST_COLUMNS = ("id", "type", "kind", "status", "created", "title")
 
 
 @click.command("list")
-@click.argument("record_type", metavar="[TYPE]", required=False, type=click.Choice(["signal", "compliment", "improvement"]))
+@click.argument(
+    "record_type",
+    metavar="[TYPE]",
+    required=False,
+    type=click.Choice(["signal", "compliment", "improvement"]),
+)
 @click.option("--status", "statuses", multiple=True, help="Only records with this status (repeatable).")
 @click.option("--kind", help="Only this signal or improvement kind.")
 @click.option("--overdue", is_flag=True, help="Only items past their norm (see `kscms due`).")
@@ -44,8 +49,16 @@ def list_command(obj, record_type, statuses, kind, overdue, as_of, fmt):  # type
         records = [r for r in records if r.id in reasons]
     records.sort(key=lambda r: (r.created, r.id), reverse=True)
     rows = [
-        {"id": r.id, "type": r.type, "kind": getattr(r, "kind", ""), "status": r.status,
-         "created": r.created.isoformat(), "title": r.title, "path": r.path, "overdue": reasons.get(r.id)}
+        {
+            "id": r.id,
+            "type": r.type,
+            "kind": getattr(r, "kind", ""),
+            "status": r.status,
+            "created": r.created.isoformat(),
+            "title": r.title,
+            "path": r.path,
+            "overdue": reasons.get(r.id),
+        }
         for r in records
     ]
     columns = (*LIST_COLUMNS, "overdue") if overdue else LIST_COLUMNS
@@ -79,8 +92,12 @@ def show_command(obj, record_id, fmt):  # type: ignore[no-untyped-def]
         click.echo(json_text({**data, "path": record.path, "body": record.body}), nl=False)
         return
     history = data.pop("history", [])
-    lines = [f"{record.id}  [{record.type}{'/' + data['kind'] if 'kind' in data else ''}]  {record.status}",
-             f"  {record.title}", f"  {record.path}", ""]
+    lines = [
+        f"{record.id}  [{record.type}{'/' + data['kind'] if 'kind' in data else ''}]  {record.status}",
+        f"  {record.title}",
+        f"  {record.path}",
+        "",
+    ]
     for key, value in data.items():
         if key in ("id", "type", "kind", "title", "status"):
             continue

@@ -6,7 +6,12 @@ import click
 
 
 @click.command("schema")
-@click.argument("record_type", metavar="[TYPE]", required=False, type=click.Choice(["signal", "compliment", "improvement"]))
+@click.argument(
+    "record_type",
+    metavar="[TYPE]",
+    required=False,
+    type=click.Choice(["signal", "compliment", "improvement"]),
+)
 def schema_command(record_type: str | None) -> None:
     """Print the JSON Schema of the record types (for editors and forms).
 

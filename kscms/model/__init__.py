@@ -12,7 +12,16 @@ from kscms.model.improvement import Improvement
 from kscms.model.signal import Signal
 from kscms.yamlio import Parsed, load
 
-__all__ = ["Record", "Signal", "Compliment", "Improvement", "Event", "MODELS", "parse_record", "decode_record"]
+__all__ = [
+    "Record",
+    "Signal",
+    "Compliment",
+    "Improvement",
+    "Event",
+    "MODELS",
+    "parse_record",
+    "decode_record",
+]
 
 MODELS: dict[str, type[Record]] = {"signal": Signal, "compliment": Compliment, "improvement": Improvement}
 MAX_BYTES = 1 << 20
@@ -21,12 +30,21 @@ MAX_BYTES = 1 << 20
 def decode_record(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     """Bytes to text: size limit, strict UTF-8, no NUL bytes."""
     if len(raw) > MAX_BYTES:
-        return None, [Problem(path, 0, "file-too-large", f"file is {len(raw)} bytes, at most {MAX_BYTES} (1 MiB) allowed: shorten the body")]
+        return None, [
+            Problem(
+                path,
+                0,
+                "file-too-large",
+                f"file is {len(raw)} bytes, at most {MAX_BYTES} (1 MiB) allowed: shorten the body",
+            )
+        ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        return None, [Problem(path, line, "not-utf8", f"byte {exc.start} is not UTF-8: save the file as UTF-8")]
+        return None, [
+            Problem(path, line, "not-utf8", f"byte {exc.start} is not UTF-8: save the file as UTF-8")
+        ]
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         return None, [Problem(path, line, "not-utf8", "file contains a NUL byte: it is not a text file")]
@@ -44,7 +62,9 @@ def parse_front(text: str, path: str) -> tuple[Parsed | None, str, int, list[Pro
     if parsed.data is None and not problems:
         problems.append(Problem(path, 1, "front-matter", "front matter is empty: add the record's fields"))
     elif parsed.data is not None and not isinstance(parsed.data, dict):
-        problems.append(Problem(path, 2, "front-matter", "front matter is not a mapping: write `key: value` lines"))
+        problems.append(
+            Problem(path, 2, "front-matter", "front matter is not a mapping: write `key: value` lines")
+        )
     return (None if problems else parsed), doc.body, doc.body_line, problems
 
 
@@ -60,8 +80,13 @@ def parse_record(text: str, path: str) -> tuple[Record | None, list[Problem]]:
         line = parsed.line_of(("type",))
         found = "missing" if rtype is None else f"`{rtype}`"
         return None, [
-            Problem(path, line, "missing-field" if rtype is None else "bad-type",
-                    f"`type` is {found}: expected signal, compliment or improvement", field="type")
+            Problem(
+                path,
+                line,
+                "missing-field" if rtype is None else "bad-type",
+                f"`type` is {found}: expected signal, compliment or improvement",
+                field="type",
+            )
         ]
     try:
         record = model.model_validate(data)

@@ -75,11 +75,13 @@ class Record(Block):
 
     def line_of(self, field: str) -> int:
         """Line of a dotted field (or of its nearest ancestor) in the file."""
-        path: tuple[str | int, ...] = tuple(int(p) if p.isdigit() else p for p in field.split(".")) if field else ()
+        path: tuple[str | int, ...] = (
+            tuple(int(p) if p.isdigit() else p for p in field.split(".")) if field else ()
+        )
         while path:
             loc = self._locs.get(path)
             if loc is not None:
-                return int(loc.line)
+                return int(loc[0])
             path = path[:-1]
         return 1
 

@@ -10,7 +10,19 @@ from kscms.model.base import Block, Date, Number, Record, StrictBool, StrictInt
 
 Kind = Literal["survey", "question", "remark", "complaint", "focus_group", "forum", "employee_idea"]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
-Channel = Literal["phone", "email", "letter", "web", "chat", "social", "in_person", "survey", "forum", "newspaper", "internal"]
+Channel = Literal[
+    "phone",
+    "email",
+    "letter",
+    "web",
+    "chat",
+    "social",
+    "in_person",
+    "survey",
+    "forum",
+    "newspaper",
+    "internal",
+]
 CHANNELS: tuple[str, ...] = Channel.__args__  # type: ignore[attr-defined]
 KIND_BLOCKS = ("survey", "question", "complaint", "focus_group", "forum", "employee_idea")
 

@@ -75,9 +75,13 @@ def replay(record: Record, config: Config, now: dt.datetime) -> Iterator[Problem
     path = record.path
     history = record.history
     if not history:
-        yield Problem(path, record.line_of("status"), "missing-field",
-                      f"`history` is missing: add `history:` with a first event `{{at: ..., by: <person>, status: {wf.initial[0]}}}`",
-                      field="history")
+        yield Problem(
+            path,
+            record.line_of("status"),
+            "missing-field",
+            f"`history` is missing: add `history:` with a first event `{{at: ..., by: <person>, status: {wf.initial[0]}}}`",
+            field="history",
+        )
         return
     previous: str | None = None
     previous_at: dt.datetime | None = None
@@ -87,57 +91,96 @@ def replay(record: Record, config: Config, now: dt.datetime) -> Iterator[Problem
         line = record.line_of(field)
         stage = wf.stage_of(event.status)
         if event.by not in config.people:
-            yield Problem(path, record.line_of(f"{field}.by"), "unknown-reference",
-                          f"`{field}.by` is `{event.by}`, not a person in kscms.yaml: use one of {', '.join(sorted(config.people))}",
-                          field=f"{field}.by")
+            yield Problem(
+                path,
+                record.line_of(f"{field}.by"),
+                "unknown-reference",
+                f"`{field}.by` is `{event.by}`, not a person in kscms.yaml: use one of {', '.join(sorted(config.people))}",
+                field=f"{field}.by",
+            )
         if stage is None:
-            yield Problem(path, line, "illegal-transition",
-                          f"status `{event.status}` is not in the {wf.name} workflow: expected one of {', '.join(wf.statuses)}",
-                          field=f"{field}.status")
+            yield Problem(
+                path,
+                line,
+                "illegal-transition",
+                f"status `{event.status}` is not in the {wf.name} workflow: expected one of {', '.join(wf.statuses)}",
+                field=f"{field}.status",
+            )
             return
         if previous is None:
             if event.status not in wf.initial:
-                yield Problem(path, line, "illegal-transition",
-                              f"history starts with `{event.status}`: the first event has status {' or '.join(wf.initial)}",
-                              field=f"{field}.status")
+                yield Problem(
+                    path,
+                    line,
+                    "illegal-transition",
+                    f"history starts with `{event.status}`: the first event has status {' or '.join(wf.initial)}",
+                    field=f"{field}.status",
+                )
         elif event.status != previous:
             prev_stage = wf.stage_of(previous) or previous
             if event.status not in wf.allowed(previous):
-                yield Problem(path, line, "illegal-transition",
-                              f"step {previous} → {event.status} is not allowed: {_next_words(wf, previous)}",
-                              field=f"{field}.status")
+                yield Problem(
+                    path,
+                    line,
+                    "illegal-transition",
+                    f"step {previous} → {event.status} is not allowed: {_next_words(wf, previous)}",
+                    field=f"{field}.status",
+                )
             else:
                 why = guard_problem(record, prev_stage, stage, wf)
                 if why:
                     yield Problem(path, line, "illegal-transition", why, field=f"{field}.status")
             if event.by in config.people and not may_move(record, config, event.by, event.status, wf):
-                yield Problem(path, record.line_of(f"{field}.by"), "not-permitted",
-                              f"`{event.by}` may not move {record.type} to {event.status}: that step is for "
-                              f"{describe_permission(record, config, event.status, wf)}",
-                              field=f"{field}.by")
+                yield Problem(
+                    path,
+                    record.line_of(f"{field}.by"),
+                    "not-permitted",
+                    f"`{event.by}` may not move {record.type} to {event.status}: that step is for "
+                    f"{describe_permission(record, config, event.status, wf)}",
+                    field=f"{field}.by",
+                )
         if previous_at is not None and event.at < previous_at:
-            yield Problem(path, line, "time-order",
-                          f"event at {event.at.isoformat()} is earlier than the event before it ({previous_at.isoformat()}): "
-                          "history is in time order; append new events at the end",
-                          field=f"{field}.at")
+            yield Problem(
+                path,
+                line,
+                "time-order",
+                f"event at {event.at.isoformat()} is earlier than the event before it ({previous_at.isoformat()}): "
+                "history is in time order; append new events at the end",
+                field=f"{field}.at",
+            )
         if event.at > now:
-            yield Problem(path, line, "future-event",
-                          f"event at {event.at.isoformat()} is in the future: use the time it happened",
-                          field=f"{field}.at")
-        previous, previous_at = event.status, event.at if previous_at is None or event.at > previous_at else previous_at
+            yield Problem(
+                path,
+                line,
+                "future-event",
+                f"event at {event.at.isoformat()} is in the future: use the time it happened",
+                field=f"{field}.at",
+            )
+        previous, previous_at = (
+            event.status,
+            event.at if previous_at is None or event.at > previous_at else previous_at,
+        )
         if stage not in reached:
             reached.append(stage)
     if record.status != history[-1].status:
-        yield Problem(path, record.line_of("status"), "status-mismatch",
-                      f"`status` is `{record.status}` but the last history event says `{history[-1].status}`: "
-                      "make them agree (move with `kscms move`)",
-                      field="status")
+        yield Problem(
+            path,
+            record.line_of("status"),
+            "status-mismatch",
+            f"`status` is `{record.status}` but the last history event says `{history[-1].status}`: "
+            "make them agree (move with `kscms move`)",
+            field="status",
+        )
     status_line = record.line_of("status")
     for stage in reached:
         for need_field, todo in needs(record, wf.name, stage):
-            yield Problem(path, status_line, "status-needs-field",
-                          f"status '{stage}' needs `{need_field}`: {todo}{_people_hint(need_field, config)}",
-                          field=need_field)
+            yield Problem(
+                path,
+                status_line,
+                "status-needs-field",
+                f"status '{stage}' needs `{need_field}`: {todo}{_people_hint(need_field, config)}",
+                field=need_field,
+            )
 
 
 def _people_hint(field: str, config: Config) -> str:

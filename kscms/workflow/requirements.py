@@ -45,16 +45,25 @@ def _decided(r: Record, stage: str) -> Iterator[Need]:
     if r.strategy_fit is None:
         yield "strategy_fit", "add `strategy_fit: {fits: true|false, note: ...}`"
     if r.business_case is None:
-        yield "business_case", "add `business_case: {customers_affected: N, investment_eur: N, savings_eur_per_year: N}`"
+        yield (
+            "business_case",
+            "add `business_case: {customers_affected: N, investment_eur: N, savings_eur_per_year: N}`",
+        )
     if not r.decision.reason:
         yield "decision.reason", "add `decision: {reason: ...}`"
     if r.decision.outcome != stage:
         found = r.decision.outcome or "missing"
         yield "decision.outcome", f"set `decision.outcome: {stage}` (found {found})"
     if stage == "accepted" and r.strategy_fit is not None and not r.strategy_fit.fits:
-        yield "strategy_fit.fits", "an improvement that does not fit the strategy is rejected, not accepted: move it to rejected with the reason"
+        yield (
+            "strategy_fit.fits",
+            "an improvement that does not fit the strategy is rejected, not accepted: move it to rejected with the reason",
+        )
     if stage == "rejected" and not r.decision.consequences:
-        yield "decision.consequences", "add `decision: {consequences: ...}` so the register shows what rejecting means"
+        yield (
+            "decision.consequences",
+            "add `decision: {consequences: ...}` so the register shows what rejecting means",
+        )
 
 
 def _owner(r: Record, stage: str) -> Iterator[Need]:
@@ -76,7 +85,10 @@ def _closed_improvement(r: Record, stage: str) -> Iterator[Need]:
     statuses = {e.status for e in r.history}
     if "rejected" in statuses and "accepted" not in statuses:
         if not r.decision.communicated:
-            yield "decision.communicated", "add `decision: {communicated: YYYY-MM-DD}` (when the decision was told)"
+            yield (
+                "decision.communicated",
+                "add `decision: {communicated: YYYY-MM-DD}` (when the decision was told)",
+            )
     elif not r.result.communicated:
         yield "result.communicated", "add `result: {communicated: YYYY-MM-DD}` (when the result was told)"
     if r.origin.proposer and not r.proposer_feedback:
