@@ -58,6 +58,9 @@ _UNREACHABLE = {
 }
 
 
+_UNREACHED: dict[str, str] = {}
+
+
 class RegistryUnreachable(Exception):
     """The npm registry could not be reached (the only reason a test may skip)."""
 
@@ -122,6 +125,8 @@ def npm_package(name: str) -> Path:
     target = CACHE / f"{name}-{version}"
     if (target / "package").is_dir():
         return target / "package"
+    if name in _UNREACHED:  # asked once in this run already: skip at once
+        pytest.skip(_UNREACHED[name])
     CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=CACHE, prefix=f".{name}.") as tmp:
         work = Path(tmp)
@@ -131,7 +136,8 @@ def npm_package(name: str) -> Path:
             else:
                 tgz = _pack_with_urllib(name, version, work)
         except RegistryUnreachable as exc:
-            pytest.skip(f"npm registry unreachable, cannot fetch {name}@{version} for this test: {exc}")
+            _UNREACHED[name] = f"npm registry unreachable, cannot fetch {name}@{version} for this test: {exc}"
+            pytest.skip(_UNREACHED[name])
         data = tgz.read_bytes()
         if not _integrity_ok(data, integrity):
             raise AssertionError(f"{name}@{version}: tarball does not match the pinned integrity {integrity}")
