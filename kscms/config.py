@@ -112,7 +112,8 @@ class Config(_Strict):
 
     @cached_property
     def workflows_by_name(self) -> dict[str, Workflow]:
-        return {name: _merge(BUILTIN[name], self.workflows.get(name)) for name in BUILTIN}  # type: ignore[arg-type]
+        overrides: dict[str, WorkflowOverride] = {str(k): v for k, v in self.workflows.items()}
+        return {name: _merge(BUILTIN[name], overrides.get(name)) for name in BUILTIN}
 
     def people_with_role(self, role: str) -> list[str]:
         return sorted(k for k, p in self.people.items() if role in p.roles)
@@ -175,11 +176,11 @@ def _references(config: Config, parsed: Parsed, path: str) -> list[Problem]:
         for team in person.manages:
             if team not in config.teams:
                 bad(("people", key, "manages"), f"`{key}` manages unknown team `{team}`: use one of {teams}")
-    for key, team in config.teams.items():
-        if team.manager and team.manager not in config.people:
+    for key, team_def in config.teams.items():
+        if team_def.manager and team_def.manager not in config.people:
             bad(
                 ("teams", key, "manager"),
-                f"manager `{team.manager}` of team `{key}` is not in `people`: use one of {people}",
+                f"manager `{team_def.manager}` of team `{key}` is not in `people`: use one of {people}",
             )
     for kpi_id in config.targets:
         if kpi_id not in KPI_IDS:

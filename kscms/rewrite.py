@@ -90,8 +90,8 @@ def _edit(text: str, parsed: Parsed, data: dict[str, Any], path: Path) -> str:
     """Make the text at `path` say what `data` says there."""
     flow = _outer_flow(parsed, path)
     if flow is not None:
-        loc = Loc(*parsed.locs[flow])
-        return text[: loc.start] + dump_flow(get_path(data, flow)) + text[loc.end :]
+        outer = Loc(*parsed.locs[flow])
+        return text[: outer.start] + dump_flow(get_path(data, flow)) + text[outer.end :]
     loc = parsed.loc(path)
     if loc is not None:
         if isinstance(path[-1], int):

@@ -72,9 +72,16 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (
+            isinstance(node, dict)
+            and isinstance(part, str)
+            and part in node
+            or isinstance(node, list)
+            and isinstance(part, int)
+            and 0 <= part < len(node)
+        ):
             out.append(part)
-            node = node[part]
+            node = node[part]  # type: ignore[index]
         elif isinstance(node, dict) and isinstance(part, str) and out[-1:] != [part]:
             # a missing key: keep it (the line is its parent's)
             if part.startswith(("function-", "literal[", "union[")) or part[:1].isupper():

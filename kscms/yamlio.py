@@ -200,7 +200,7 @@ def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 -
     get_event = loader.get_event
     try:
         while True:
-            ev = get_event()
+            ev: Any = get_event()
             cls = type(ev)
             if cls is _SCALAR:
                 mark = ev.start_mark
@@ -249,7 +249,7 @@ def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 -
                         parent.skip = False
                     else:
                         parent.value[parent.key] = value
-                        locs[parent.path + (parent.key,)] = (
+                        locs[(*parent.path, parent.key)] = (  # type: ignore[arg-type]
                             parent.key_line,
                             parent.key_start,
                             mark.index,
@@ -294,7 +294,7 @@ def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 -
                         _refuse(
                             issues, line, "yaml-syntax", "a mapping key is a collection: keys are plain names"
                         )
-                    path = parent.path + (parent.key,)  # type: ignore[operator]
+                    path = (*parent.path, parent.key)  # type: ignore[arg-type]
                     loc = (parent.key_line, parent.key_start, mark.index, mark.index, flow, True)
                     if parent.skip:
                         parent.skip = False

@@ -109,9 +109,9 @@ def check_keys(record: Record, ctx: CheckContext) -> Iterator[Problem]:
                 )
     elif isinstance(record, Improvement):
         person_fields += [("owner", record.owner), ("origin.proposer", record.origin.proposer)]
-    for field, key in person_fields:
-        if key and key not in cfg.people:
-            yield _unknown(record, field, key, "person", people)
+    for field, person in person_fields:
+        if person and person not in cfg.people:
+            yield _unknown(record, field, person, "person", people)
 
 
 def check_links(record: Record, ctx: CheckContext) -> Iterator[Problem]:

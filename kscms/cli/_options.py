@@ -38,7 +38,7 @@ def by_option(required: bool = True) -> Callable[[F], F]:
     )
 
 
-class Moment(click.ParamType):
+class Moment(click.ParamType):  # type: ignore[type-arg]
     """An ISO 8601 date or time; dates mean the end of that day in the configured zone."""
 
     name = "ISO"

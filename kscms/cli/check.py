@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,8 +20,8 @@ from kscms.cli._options import format_option
 @click.option("--quiet", "-q", is_flag=True, help="No summary line.")
 @click.pass_obj
 def check_command(
-    obj, paths: tuple[Path, ...], base: str | None, actor: str | None, fmt: str, quiet: bool
-) -> None:  # type: ignore[no-untyped-def]
+    obj: Any, paths: tuple[Path, ...], base: str | None, actor: str | None, fmt: str, quiet: bool
+) -> None:
     """Validate records: YAML, fields, references, workflow history, privacy.
 
     Problems print as PATH:LINE: error[CODE]: message. Exit 0 when fine, 1 when records have

@@ -45,7 +45,7 @@ def list_command(obj, record_type, statuses, kind, overdue, as_of, fmt):  # type
         from kscms.worklist import overdue_reasons
 
         moment = as_datetime(as_of, repo.config.tz) if as_of else repo.now()
-        reasons = overdue_reasons(records, repo.config, moment)
+        reasons = overdue_reasons(records, repo.config, moment or repo.now())
         records = [r for r in records if r.id in reasons]
     records.sort(key=lambda r: (r.created, r.id), reverse=True)
     rows = [

@@ -29,11 +29,11 @@ class Compliment(Record):
 
     type: Literal["compliment"] = "compliment"
     source: Source | None = None
-    maker: Maker = Field(default_factory=Maker)
+    maker: Maker = Field(default_factory=lambda: Maker())
     receivers: list[str] = Field(default_factory=list, description="team:<key>, person:<key> or organisation")
     giver: str | None = None
     coordinator: str | None = None
-    consent: Consent = Field(default_factory=Consent)
+    consent: Consent = Field(default_factory=lambda: Consent())
     dossier: StrictBool = False
     reaction: str | None = None
     maker_feedback: str | None = None

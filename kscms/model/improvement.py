@@ -48,13 +48,13 @@ class Improvement(Record):
 
     type: Literal["improvement"] = "improvement"
     kind: Literal["improvement", "cap"] = "improvement"
-    origin: Origin = Field(default_factory=Origin)
+    origin: Origin = Field(default_factory=lambda: Origin())
     owner: str | None = None
     strategy_fit: StrategyFit | None = None
     business_case: BusinessCase | None = None
-    decision: Decision = Field(default_factory=Decision)
+    decision: Decision = Field(default_factory=lambda: Decision())
     target_date: Date | None = None
-    result: Result = Field(default_factory=Result)
+    result: Result = Field(default_factory=lambda: Result())
     proposer_feedback: str | None = None
 
     @property
