@@ -26,8 +26,9 @@ def exact(value: float | int | Fraction | Decimal) -> Fraction:
 
 
 def days_between(start: dt.datetime, end: dt.datetime) -> Fraction:
-    """Calendar days between two aware times, exact to the microsecond."""
-    return Fraction((end - start) // dt.timedelta(microseconds=1), _DAY_US)
+    """Calendar days between two aware times, exact to the microsecond (elapsed time, DST included)."""
+    elapsed = end.astimezone(dt.UTC) - start.astimezone(dt.UTC)
+    return Fraction(elapsed // dt.timedelta(microseconds=1), _DAY_US)
 
 
 def median(values: Sequence[Fraction]) -> Fraction | None:
