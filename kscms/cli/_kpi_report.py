@@ -107,6 +107,11 @@ WORDS = {
 }
 
 
+def plain_numbers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Floats as written (7.75 stays 7.75; the table helpers would show every float with 1 decimal)."""
+    return [{k: str(v) if isinstance(v, float) else v for k, v in row.items()} for row in rows]
+
+
 def value_text(value: Any) -> str:
     """A KPI value as one readable line (lists and objects summarised)."""
     if value is None:
@@ -185,7 +190,7 @@ def _list_section(
     out = [f"## {title}", ""]
     if not items:
         return [*out, f"_{words['none']}_", ""]
-    return [*out, markdown_table(items, columns, heads)]
+    return [*out, markdown_table(plain_numbers(items), columns, heads)]
 
 
 def management_report(report: Any, config: Any) -> str:

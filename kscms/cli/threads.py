@@ -42,12 +42,8 @@ def threads_command(obj, period, from_date, to_date, as_of, top, fmt):  # type: 
     click.echo(_text(data, markdown=fmt == "markdown"), nl=False)
 
 
-def _plain(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Numbers as written (0.25 stays 0.25; the table helper would show floats with 1 decimal)."""
-    return [{k: str(v) if isinstance(v, float) else v for k, v in row.items()} for row in rows]
-
-
 def _text(data: dict[str, Any], markdown: bool) -> str:
+    from kscms.cli._kpi_report import plain_numbers
     from kscms.cli._output import markdown_table, table
 
     def block(
@@ -58,7 +54,7 @@ def _text(data: dict[str, Any], markdown: bool) -> str:
             head += [note, ""]
         if not rows:
             return [*head, "(none)", ""]
-        return [*head, (markdown_table if markdown else table)(_plain(rows), columns), ""]
+        return [*head, (markdown_table if markdown else table)(plain_numbers(rows), columns), ""]
 
     period = data["period"]
     title = f"Common threads {period['from']} .. {period['to']}, as of {data['as_of']}"
