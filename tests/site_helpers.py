@@ -31,18 +31,32 @@ SITE_CONFIG: dict[str, Any] = {
         "rita": {"name": "Rita Ontvanger", "team": "alpha"},
         "piet": {"name": "Piet Privemens", "team": "alpha"},
     },
-    "teams": {"alpha": {"name": "Team Alfa", "manager": "marja"}, "beta": {"name": "Team Beta", "manager": "marja"}},
+    "teams": {
+        "alpha": {"name": "Team Alfa", "manager": "marja"},
+        "beta": {"name": "Team Beta", "manager": "marja"},
+    },
     "departments": {"service": {"name": "Service"}, "ict": {"name": "ICT"}},
     "themes": {"snelheid": {"name": "Snelheid"}, "uitleg": {"name": "Uitleg"}},
 }
 
 COMPLIMENT_PATH = ["registered", "forwarded", "given", "reaction_recorded", "maker_informed", "closed"]
-_BY = {"registered": "anne", "forwarded": "anne", "given": "marja", "reaction_recorded": "marja",
-       "maker_informed": "anne", "closed": "anne", "withdrawn": "anne"}
+_BY = {
+    "registered": "anne",
+    "forwarded": "anne",
+    "given": "marja",
+    "reaction_recorded": "marja",
+    "maker_informed": "anne",
+    "closed": "anne",
+    "withdrawn": "anne",
+}
 
 
-def history(created: dt.date, statuses: Iterable[str], by: dict[str, str] | None = None,
-            notes: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def history(
+    created: dt.date,
+    statuses: Iterable[str],
+    by: dict[str, str] | None = None,
+    notes: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
     """One event per status, an hour apart, starting at 09:00 on `created`."""
     events = []
     for i, status in enumerate(statuses):
@@ -57,9 +71,15 @@ def history(created: dt.date, statuses: Iterable[str], by: dict[str, str] | None
     return events
 
 
-def compliment(slug: str, created: dt.date, title: str, body: str, upto: str = "closed", **fields: Any) -> tuple[dict[str, Any], str]:
+def compliment(
+    slug: str, created: dt.date, title: str, body: str, upto: str = "closed", **fields: Any
+) -> tuple[dict[str, Any], str]:
     """A compliment that went through the workflow up to `upto` (or was withdrawn after it)."""
-    path = COMPLIMENT_PATH[: COMPLIMENT_PATH.index(upto) + 1] if upto != "withdrawn" else ["registered", "withdrawn"]
+    path = (
+        COMPLIMENT_PATH[: COMPLIMENT_PATH.index(upto) + 1]
+        if upto != "withdrawn"
+        else ["registered", "withdrawn"]
+    )
     statuses = fields.pop("statuses", path)
     data: dict[str, Any] = {
         "id": f"C-{created:%Y%m%d}-{slug}",
@@ -94,13 +114,17 @@ def write_record(root: Path, data: dict[str, Any], body: str) -> Path:
     return path
 
 
-def make_site_repo(root: Path, records: Iterable[tuple[dict[str, Any], str]], config: dict[str, Any] | None = None) -> Path:
+def make_site_repo(
+    root: Path, records: Iterable[tuple[dict[str, Any], str]], config: dict[str, Any] | None = None
+) -> Path:
     """A data repository at `root` with kscms.yaml and the given records; every record must be valid."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "kscms.yaml").write_text(yaml.safe_dump(config or SITE_CONFIG, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    (root / "kscms.yaml").write_text(
+        yaml.safe_dump(config or SITE_CONFIG, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
     for data, body in records:
         write_record(root, data, body)
-    problems = Repository.open(root).check(now=dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc))
+    problems = Repository.open(root).check(now=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
     assert problems == [], "\n".join(f"{p.path}:{p.line}: {p.code}: {p.message}" for p in problems)
     return root
 
@@ -120,4 +144,6 @@ def build_site(root: Path, out: Path, cache: Path | None = None, **options: Any)
 
 def site_files(folder: Path) -> dict[str, bytes]:
     """Relative path -> bytes of every file under `folder`."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }

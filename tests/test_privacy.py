@@ -11,7 +11,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from site_helpers import SITE_CONFIG, build_site, compliment, history, make_site_repo, site_files
 
 DAY = dt.date(2026, 11, 2)
@@ -52,32 +51,73 @@ PUBLIC = {
 
 def _records() -> list[tuple[dict, str]]:
     public, body = compliment(
-        "zichtbaar", DAY, PUBLIC["title"], f"Heel fijn geholpen. {PUBLIC['quote']}",
-        maker={"kind": "customer", "name": PRIVATE["maker name"], "contact": PRIVATE["maker contact"],
-               "display": PUBLIC["maker display"], "anonymous": False},
-        receivers=["team:alpha", "person:rita"], reaction=PRIVATE["reaction"], maker_feedback=PRIVATE["maker feedback"],
-        notes=PRIVATE["notes"], dossier=True, tags=[PRIVATE["tag"]], departments=["service"],
+        "zichtbaar",
+        DAY,
+        PUBLIC["title"],
+        f"Heel fijn geholpen. {PUBLIC['quote']}",
+        maker={
+            "kind": "customer",
+            "name": PRIVATE["maker name"],
+            "contact": PRIVATE["maker contact"],
+            "display": PUBLIC["maker display"],
+            "anonymous": False,
+        },
+        receivers=["team:alpha", "person:rita"],
+        reaction=PRIVATE["reaction"],
+        maker_feedback=PRIVATE["maker feedback"],
+        notes=PRIVATE["notes"],
+        dossier=True,
+        tags=[PRIVATE["tag"]],
+        departments=["service"],
         history_notes={"given": PRIVATE["history note"], "forwarded": PRIVATE["history note"]},
     )
     hidden = [
-        compliment("geen-maker", DAY, PRIVATE["no maker consent"], PRIVATE["no maker consent"],
-                   consent={"maker": False, "receivers": True}),
-        compliment("geen-ontvanger", DAY, PRIVATE["no receiver consent"], PRIVATE["no receiver consent"],
-                   consent={"maker": True, "receivers": False}, receivers=["person:piet"]),
+        compliment(
+            "geen-maker",
+            DAY,
+            PRIVATE["no maker consent"],
+            PRIVATE["no maker consent"],
+            consent={"maker": False, "receivers": True},
+        ),
+        compliment(
+            "geen-ontvanger",
+            DAY,
+            PRIVATE["no receiver consent"],
+            PRIVATE["no receiver consent"],
+            consent={"maker": True, "receivers": False},
+            receivers=["person:piet"],
+        ),
         compliment("nog-niet", DAY, PRIVATE["not yet given"], PRIVATE["not yet given"], upto="forwarded"),
         compliment("ingetrokken", DAY, PRIVATE["withdrawn"], PRIVATE["withdrawn"], upto="withdrawn"),
     ]
     signal = (
-        {"id": "S-20261102-klacht", "type": "signal", "kind": "complaint", "title": PRIVATE["signal title"],
-         "status": "new", "created": DAY, "channel": "phone", "customer": PRIVATE["customer id"],
-         "notes": PRIVATE["notes"], "themes": ["snelheid"], "departments": ["service"],
-         "history": history(DAY, ["new"], by={"new": "yusuf"})},
+        {
+            "id": "S-20261102-klacht",
+            "type": "signal",
+            "kind": "complaint",
+            "title": PRIVATE["signal title"],
+            "status": "new",
+            "created": DAY,
+            "channel": "phone",
+            "customer": PRIVATE["customer id"],
+            "notes": PRIVATE["notes"],
+            "themes": ["snelheid"],
+            "departments": ["service"],
+            "history": history(DAY, ["new"], by={"new": "yusuf"}),
+        },
         PRIVATE["signal text"],
     )
     improvement = (
-        {"id": "I-20261102-verbeter", "type": "improvement", "title": PRIVATE["improvement title"], "status": "proposed",
-         "created": DAY, "origin": {"signals": ["S-20261102-klacht"], "proposer": "piet"}, "themes": ["snelheid"],
-         "history": history(DAY, ["proposed"], by={"proposed": "piet"})},
+        {
+            "id": "I-20261102-verbeter",
+            "type": "improvement",
+            "title": PRIVATE["improvement title"],
+            "status": "proposed",
+            "created": DAY,
+            "origin": {"signals": ["S-20261102-klacht"], "proposer": "piet"},
+            "themes": ["snelheid"],
+            "history": history(DAY, ["proposed"], by={"proposed": "piet"}),
+        },
         PRIVATE["improvement text"],
     )
     return [(public, body), *hidden, signal, improvement]
@@ -98,7 +138,9 @@ def test_private_marker_appears_in_no_public_file_or_file_name(built: Path, fiel
     marker = PRIVATE[field].lower().encode()
     files = site_files(built / "public")
     assert files, "the public site is empty"
-    leaks = [name for name, data in files.items() if marker in data.lower() or marker in name.lower().encode()]
+    leaks = [
+        name for name, data in files.items() if marker in data.lower() or marker in name.lower().encode()
+    ]
     assert leaks == [], f"{field} ({PRIVATE[field]}) leaks into {leaks}"
 
 
@@ -113,7 +155,15 @@ def test_consented_compliment_shows_its_public_fields(built: Path, field: str) -
 def test_private_markers_do_reach_the_internal_site(built: Path) -> None:
     """The markers are real: the same build shows them internally (so the public check can fail)."""
     text = b"".join(site_files(built / "internal").values())
-    for field in ("maker name", "reaction", "notes", "history note", "signal text", "improvement text", "no maker consent"):
+    for field in (
+        "maker name",
+        "reaction",
+        "notes",
+        "history note",
+        "signal text",
+        "improvement text",
+        "no maker consent",
+    ):
         assert PRIVATE[field].encode() in text, field
 
 

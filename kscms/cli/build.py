@@ -10,15 +10,32 @@ from kscms.cli._options import MOMENT
 
 
 @click.command("build")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("_site"), show_default=True,
-              help="Output folder; it gets public/ and internal/.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("_site"),
+    show_default=True,
+    help="Output folder; it gets public/ and internal/.",
+)
 @click.option("--public-only", is_flag=True, help="Only the public wall (e.g. for GitHub Pages).")
-@click.option("--as-of", "as_of", type=MOMENT, metavar="DATE",
-              help="Show the state as of the end of this day. Default: the date of the newest event (reproducible).")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="KSCMS_CACHE_DIR",
-              help="Cache of rendered record pages. Default: .kscms-cache in the repository.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=MOMENT,
+    metavar="DATE",
+    help="Show the state as of the end of this day. Default: the date of the newest event (reproducible).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="KSCMS_CACHE_DIR",
+    help="Cache of rendered record pages. Default: .kscms-cache in the repository.",
+)
 @click.option("--no-cache", is_flag=True, help="Render every page, read and write no cache.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes for record pages (default: one per CPU).")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Processes for record pages (default: one per CPU)."
+)
 @click.pass_obj
 def build_command(obj, out, public_only, as_of, cache_dir, no_cache, jobs):  # type: ignore[no-untyped-def]
     """Build the static sites: OUT/public/ (wall of compliments) and OUT/internal/.
@@ -39,16 +56,20 @@ def build_command(obj, out, public_only, as_of, cache_dir, no_cache, jobs):  # t
 
     repo = obj.repo
     day = as_of.date() if isinstance(as_of, dt.datetime) else as_of
-    result = build(repo, out, public_only=public_only, as_of=day, cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs)
+    result = build(
+        repo, out, public_only=public_only, as_of=day, cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs
+    )
     if result.skipped:
         click.echo(
             f"kscms: {len({p.path for p in result.skipped})} record file(s) could not be read and were left out: "
-            "run `kscms check`", err=True,
+            "run `kscms check`",
+            err=True,
         )
     pages = result.public_pages + result.internal_pages
     click.echo(
         f"Built {pages} pages from {result.records} records as of {result.as_of} in {result.seconds:.2f} s "
-        f"({result.written} files written, {result.unchanged} unchanged).", err=True,
+        f"({result.written} files written, {result.unchanged} unchanged).",
+        err=True,
     )
     click.echo(f"open {out / 'public' / 'index.html'}")
     if not public_only:

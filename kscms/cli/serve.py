@@ -10,10 +10,20 @@ from kscms.cli._options import MOMENT
 
 
 @click.command("serve")
-@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on localhost.")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("_site"), show_default=True,
-              help="Output folder (as for `kscms build`).")
-@click.option("--as-of", "as_of", type=MOMENT, metavar="DATE", help="Show the state as of the end of this day.")
+@click.option(
+    "--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on localhost."
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("_site"),
+    show_default=True,
+    help="Output folder (as for `kscms build`).",
+)
+@click.option(
+    "--as-of", "as_of", type=MOMENT, metavar="DATE", help="Show the state as of the end of this day."
+)
 @click.pass_obj
 def serve_command(obj, port, out, as_of):  # type: ignore[no-untyped-def]
     """Build the site, serve it on http://127.0.0.1:PORT/ and rebuild when records, kscms.yaml
@@ -29,7 +39,7 @@ def serve_command(obj, port, out, as_of):  # type: ignore[no-untyped-def]
     from kscms.site.serve import SiteServer
 
     repo = obj.repo
-    repo.config  # configuration errors first (exit 2)
+    _ = repo.config  # configuration errors first (exit 2)
     day = as_of.date() if isinstance(as_of, dt.datetime) else as_of
 
     def report(result):  # type: ignore[no-untyped-def]
@@ -41,7 +51,9 @@ def serve_command(obj, port, out, as_of):  # type: ignore[no-untyped-def]
     try:
         server = SiteServer(repo.root, out, port=port, as_of=day, on_build=report)
     except OSError as exc:
-        raise click.UsageError(f"cannot listen on port {port}: {exc.strerror}; try --port {port + 1}") from exc
+        raise click.UsageError(
+            f"cannot listen on port {port}: {exc.strerror}; try --port {port + 1}"
+        ) from exc
     click.echo(f"Serving {out} (Ctrl-C stops):")
     click.echo(f"  public:   {server.url}public/index.html")
     click.echo(f"  internal: {server.url}internal/index.html")

@@ -119,7 +119,9 @@ def build(
         formats = Formats(config.language, config.tz, site_translations(repo.root, config.language))
         site = _site_globals(config, formats, day)
         env.globals.update(site)
-        for item in public_pages((r for r in records if r.type == "compliment"), config, moment, formats, day):  # type: ignore[misc]
+        for item in public_pages(
+            (r for r in records if r.type == "compliment"), config, moment, formats, day
+        ):  # type: ignore[misc]
             _emit(writer, env, "public", item, RawFile)
             result.public_pages += 1
         for rel, data in statics.items():

@@ -77,7 +77,8 @@ def analysis_pages(site: Internal, day: dt.date) -> Iterator[Page]:
     scope = year_scope(site, day)
     period = scope.period.label
     yield Page(
-        "threads.html", ("internal/threads.html",),
+        "threads.html",
+        ("internal/threads.html",),
         {"section": "threads", "period": period, "threads": thread_views(site, red_threads(scope.signals))},
     )
 
@@ -86,26 +87,42 @@ def analysis_pages(site: Internal, day: dt.date) -> Iterator[Page]:
     rows, running = [], 0
     for key, count in counts:
         running += count
-        rows.append(ParetoRow(key, count, formats.number(round_half_away(100 * running / total) if total else None)))
+        rows.append(
+            ParetoRow(key, count, formats.number(round_half_away(100 * running / total) if total else None))
+        )
     top = -(-len(counts) // 5)
     share = round_half_away(100 * sum(c for _k, c in counts[:top]) / total) if total else None
     yield Page(
-        "pareto.html", ("internal/pareto.html",),
+        "pareto.html",
+        ("internal/pareto.html",),
         {
-            "section": "pareto", "period": period, "rows": rows[:200], "customers": len(counts), "signals": total,
-            "top": top, "share": formats.number(share),
-            "chart": pareto_chart("pareto-chart", formats._("Signals per customer, with the cumulative share"), counts),
+            "section": "pareto",
+            "period": period,
+            "rows": rows[:200],
+            "customers": len(counts),
+            "signals": total,
+            "top": top,
+            "share": formats.number(share),
+            "chart": pareto_chart(
+                "pareto-chart", formats._("Signals per customer, with the cumulative share"), counts
+            ),
         },
     )
 
     topics = top_topics(scope.signals, None) or []
-    topic_rows = [TopicRow(t["topic"], t["count"], formats.number(round_half_away(t["share_pct"]))) for t in topics]
+    topic_rows = [
+        TopicRow(t["topic"], t["count"], formats.number(round_half_away(t["share_pct"]))) for t in topics
+    ]
     yield Page(
-        "questions.html", ("internal/questions.html",),
+        "questions.html",
+        ("internal/questions.html",),
         {
-            "section": "questions", "period": period, "rows": topic_rows[:50],
+            "section": "questions",
+            "period": period,
+            "rows": topic_rows[:50],
             "chart": bar_chart(
-                "questions-chart", formats._("Questions per topic"),
+                "questions-chart",
+                formats._("Questions per topic"),
                 [(r.topic, float(r.count), str(r.count)) for r in topic_rows[:10]],
             ),
         },
@@ -116,20 +133,28 @@ def analysis_pages(site: Internal, day: dt.date) -> Iterator[Page]:
     prio = priorities(latest) if latest else []
     prio_rows = [
         PriorityRow(
-            p["element"], formats.number(float(p["rating"])), formats.decimals(float(p["importance"]), 2),
+            p["element"],
+            formats.number(float(p["rating"])),
+            formats.decimals(float(p["importance"]), 2),
             formats.number(round_half_away(p["priority"])),
         )
         for p in prio
     ]
     yield Page(
-        "survey.html", ("internal/survey.html",),
+        "survey.html",
+        ("internal/survey.html",),
         {
-            "section": "survey", "period": period, "survey": site.views.link(latest.id) if latest else None,
-            "rows": prio_rows, "others": [site.views.link(s.id) for s in surveys[1:]],
+            "section": "survey",
+            "period": period,
+            "survey": site.views.link(latest.id) if latest else None,
+            "rows": prio_rows,
+            "others": [site.views.link(s.id) for s in surveys[1:]],
             "chart": matrix_chart(
-                "survey-chart", formats._("Importance against rating"),
+                "survey-chart",
+                formats._("Importance against rating"),
                 [(p["element"], float(p["importance"]), float(p["rating"])) for p in prio],
-                formats._("importance"), formats._("rating"),
+                formats._("importance"),
+                formats._("rating"),
             ),
         },
     )

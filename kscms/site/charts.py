@@ -87,7 +87,9 @@ class ParetoChart:
     """y of the 80 % line."""
 
 
-def pareto_chart(chart_id: str, title: str, counts: Sequence[tuple[str, int]], limit: int = 40) -> ParetoChart:
+def pareto_chart(
+    chart_id: str, title: str, counts: Sequence[tuple[str, int]], limit: int = 40
+) -> ParetoChart:
     """counts: (customer, signals) sorted descending; shows the first `limit` customers."""
     width, height, left, right, top, bottom = WIDTH, 260, 40, WIDTH - 40, 10, 230
     total = sum(c for _k, c in counts) or 1
@@ -100,12 +102,16 @@ def pareto_chart(chart_id: str, title: str, counts: Sequence[tuple[str, int]], l
     for i, (key, count) in enumerate(shown):
         h = count / peak * (bottom - top)
         x = left + i * step
-        columns.append(Column(round(x + step * 0.1, 1), round(bottom - h, 1), round(step * 0.8, 1), round(h, 1), key))
+        columns.append(
+            Column(round(x + step * 0.1, 1), round(bottom - h, 1), round(step * 0.8, 1), round(h, 1), key)
+        )
         running += count
         share = running / total
         points.append(f"{round(x + step / 2, 1)},{round(bottom - share * (bottom - top), 1)}")
     marker = round(bottom - 0.8 * (bottom - top), 1)
-    return ParetoChart(chart_id, title, width, height, top, bottom, left, right, tuple(columns), " ".join(points), marker)
+    return ParetoChart(
+        chart_id, title, width, height, top, bottom, left, right, tuple(columns), " ".join(points), marker
+    )
 
 
 @dataclass(frozen=True)
@@ -156,7 +162,27 @@ def matrix_chart(
     for element, imp, rating in rows:
         x = px(imp)
         right_half = x > (left + right) / 2
-        points.append(Point(x, py(rating), element, round(x - 8 if right_half else x + 8, 1), "end" if right_half else "start"))
+        points.append(
+            Point(
+                x,
+                py(rating),
+                element,
+                round(x - 8 if right_half else x + 8, 1),
+                "end" if right_half else "start",
+            )
+        )
     return MatrixChart(
-        chart_id, title, width, height, left, right, top, bottom, px(mean_imp), py(mean_rating), tuple(points), x_label, y_label
+        chart_id,
+        title,
+        width,
+        height,
+        left,
+        right,
+        top,
+        bottom,
+        px(mean_imp),
+        py(mean_rating),
+        tuple(points),
+        x_label,
+        y_label,
     )

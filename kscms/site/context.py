@@ -65,7 +65,9 @@ def relative_root(path: str) -> str:
     return "../" * path.count("/")
 
 
-def paginate(items: Sequence[Any], base: str, size: int = PAGE_SIZE) -> Iterator[tuple[str, Sequence[Any], Pager]]:
+def paginate(
+    items: Sequence[Any], base: str, size: int = PAGE_SIZE
+) -> Iterator[tuple[str, Sequence[Any], Pager]]:
     """Split `items` into pages `base.html`, `base-2.html`, ...: (path, items, pager)."""
     count = max(1, -(-len(items) // size))
     stem = base.removesuffix(".html")
@@ -78,7 +80,10 @@ def paginate(items: Sequence[Any], base: str, size: int = PAGE_SIZE) -> Iterator
     for n in range(1, count + 1):
         chunk = items[(n - 1) * size : n * size]
         pager = Pager(
-            n, count, path(n - 1) if n > 1 else "", path(n + 1) if n < count else "",
+            n,
+            count,
+            path(n - 1) if n > 1 else "",
+            path(n + 1) if n < count else "",
             links if count > 1 else (),
         )
         yield path(n), chunk, pager
@@ -163,8 +168,8 @@ def is_public(compliment: Compliment, config: Config, moment: dt.datetime | None
 def public_compliment(c: Compliment, config: Config, formats: Formats | None = None) -> PublicCompliment:
     """The whitelisted public view of a compliment (call only for compliments that `is_public`)."""
     if formats is None:
-        from kscms.site.i18n import translations
         from kscms.site.environment import builtin_templates
+        from kscms.site.i18n import translations
 
         formats = Formats(config.language, config.tz, translations(builtin_templates(), config.language))
     names = Names(config)
@@ -211,7 +216,9 @@ class MonthCount:
     count: int
 
 
-def wall_items(compliments: Iterable[Compliment], config: Config, moment: dt.datetime, formats: Formats) -> list[PublicCompliment]:
+def wall_items(
+    compliments: Iterable[Compliment], config: Config, moment: dt.datetime, formats: Formats
+) -> list[PublicCompliment]:
     """The wall's compliments, newest first (ties by id)."""
     items = [public_compliment(c, config, formats) for c in compliments if is_public(c, config, moment)]
     items.sort(key=lambda p: p.slug)
@@ -223,7 +230,9 @@ def month_counts(items: Sequence[PublicCompliment]) -> list[MonthCount]:
     counts: dict[str, list[PublicCompliment]] = {}
     for item in items:
         counts.setdefault(item.month, []).append(item)
-    return [MonthCount(m, group[0].month_label, len(group)) for m, group in sorted(counts.items(), reverse=True)]
+    return [
+        MonthCount(m, group[0].month_label, len(group)) for m, group in sorted(counts.items(), reverse=True)
+    ]
 
 
 def search_index(items: Sequence[PublicCompliment], page_of: dict[str, int]) -> list[dict[str, Any]]:
@@ -236,7 +245,9 @@ def search_index(items: Sequence[PublicCompliment], page_of: dict[str, int]) -> 
             "page": page_of[p.slug],
             "teams": list(p.teams),
             "themes": list(p.theme_keys),
-            "text": " ".join([p.title, p.quote_text, " ".join(p.receivers), p.maker, " ".join(p.themes)]).lower(),
+            "text": " ".join(
+                [p.title, p.quote_text, " ".join(p.receivers), p.maker, " ".join(p.themes)]
+            ).lower(),
         }
         for p in items
     ]

@@ -13,18 +13,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
 from jinja2 import (
-    BytecodeCache,
-    FileSystemBytecodeCache,
     BaseLoader,
+    BytecodeCache,
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
     select_autoescape,
 )
+from markupsafe import Markup
 
 from kscms.site.i18n import translations
 
@@ -53,7 +53,10 @@ def make_environment(repo_root: Path | None, language: str, bytecode_dir: Path |
     """
     dirs = template_dirs(repo_root)
     builtin = FileSystemLoader(str(dirs[-1]))
-    loaders: list[BaseLoader] = [FileSystemLoader([str(d) for d in dirs]), PrefixLoader({"default": builtin}, ":")]
+    loaders: list[BaseLoader] = [
+        FileSystemLoader([str(d) for d in dirs]),
+        PrefixLoader({"default": builtin}, ":"),
+    ]
     env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(default=True, default_for_string=True, enabled_extensions=()),

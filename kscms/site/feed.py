@@ -54,7 +54,12 @@ def _stamp(day: dt.date, tz: ZoneInfo) -> str:
 
 
 def build_feed(
-    items: Sequence[PublicCompliment], title: str, organisation: str, base_url: str, tz: ZoneInfo, built: dt.date
+    items: Sequence[PublicCompliment],
+    title: str,
+    organisation: str,
+    base_url: str,
+    tz: ZoneInfo,
+    built: dt.date,
 ) -> Feed:
     """The feed of the newest compliments; ids are stable URLs (or `urn:` names without a base URL)."""
     base = _absolute(base_url)
@@ -81,4 +86,12 @@ def build_feed(
         )
         for p in newest
     )
-    return Feed(ident("feed.xml"), title, organisation, _stamp(updated, tz), url("feed.xml"), url("index.html"), entries)
+    return Feed(
+        ident("feed.xml"),
+        title,
+        organisation,
+        _stamp(updated, tz),
+        url("feed.xml"),
+        url("index.html"),
+        entries,
+    )

@@ -132,8 +132,16 @@ def update_catalogues(templates_dir: Path) -> None:
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     for source in sorted(Path(__file__).parent.glob("*.py")):
-        for lineno, message, comments, context in extract_from_file("python", str(source), keywords={"N_": None, "_": None}):
-            template.add(message, None, [(f"kscms/site/{source.name}", lineno)], auto_comments=comments, context=context)
+        for lineno, message, comments, context in extract_from_file(
+            "python", str(source), keywords={"N_": None, "_": None}
+        ):
+            template.add(
+                message,
+                None,
+                [(f"kscms/site/{source.name}", lineno)],
+                auto_comments=comments,
+                context=context,
+            )
     locales = locales_dir(templates_dir)
     with open(locales / "messages.pot", "wb") as handle:
         write_po(handle, template, omit_header=True, sort_output=True, width=100, no_location=True)
@@ -148,8 +156,15 @@ def update_catalogues(templates_dir: Path) -> None:
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
         with open(po, "wb") as handle:
-            write_po(handle, catalog, omit_header=True, sort_output=True, width=100, ignore_obsolete=True, no_location=True)
-
+            write_po(
+                handle,
+                catalog,
+                omit_header=True,
+                sort_output=True,
+                width=100,
+                ignore_obsolete=True,
+                no_location=True,
+            )
 
 
 KPI_LABELS: dict[str, str] = {

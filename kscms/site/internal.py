@@ -116,8 +116,14 @@ def dashboard(quarter: Any, year: Any, formats: Formats) -> dict[str, Any]:
     q, y = quarter.to_json()["kpis"], year.to_json()["kpis"]
     rows = [
         KpiRow(
-            kpi_id, formats._(KPI_LABELS[kpi_id]), formats.number(q[kpi_id]["value"]), formats.number(y[kpi_id]["value"]),
-            q[kpi_id]["n"], y[kpi_id]["n"], _target(q[kpi_id]["target"], formats), q[kpi_id]["met"],
+            kpi_id,
+            formats._(KPI_LABELS[kpi_id]),
+            formats.number(q[kpi_id]["value"]),
+            formats.number(y[kpi_id]["value"]),
+            q[kpi_id]["n"],
+            y[kpi_id]["n"],
+            _target(q[kpi_id]["target"], formats),
+            q[kpi_id]["met"],
         )
         for kpi_id in q
         if not isinstance(q[kpi_id]["value"], dict | list) and q[kpi_id]["unit"] != "list"
@@ -129,13 +135,15 @@ def dashboard(quarter: Any, year: Any, formats: Formats) -> dict[str, Any]:
         keys = sorted(set(qv) | set(yv), key=lambda k: (-yv.get(k, 0), k))
         counts[kpi_id] = [CountRow(formats.label(k), qv.get(k, 0), yv.get(k, 0)) for k in keys]
         charts[kpi_id] = bar_chart(
-            kpi_id.replace(".", "-"), f"{formats._(KPI_LABELS[kpi_id])} ({year.period.label})",
+            kpi_id.replace(".", "-"),
+            f"{formats._(KPI_LABELS[kpi_id])} ({year.period.label})",
             [(r.label, float(r.year), str(r.year)) for r in counts[kpi_id]],
         )
     pct_rows = [r for r in rows if q[r.id]["unit"] == "pct" and q[r.id]["value"] is not None]
     pct_title = formats._("Percentages")
     charts["pct"] = bar_chart(
-        "pct-chart", f"{pct_title} ({quarter.period.label})",
+        "pct-chart",
+        f"{pct_title} ({quarter.period.label})",
         [(r.label, float(q[r.id]["value"]), r.quarter) for r in pct_rows],
         scale_max=100,
     )
@@ -154,7 +162,9 @@ def dashboard(quarter: Any, year: Any, formats: Formats) -> dict[str, Any]:
 class Internal:
     """Shared state of the internal pages for one build."""
 
-    def __init__(self, records: Sequence[Record], config: Config, moment: dt.datetime, formats: Formats) -> None:
+    def __init__(
+        self, records: Sequence[Record], config: Config, moment: dt.datetime, formats: Formats
+    ) -> None:
         from kscms.kpi.period import Period
         from kscms.kpi.scope import Scope
 
@@ -186,7 +196,9 @@ class Internal:
             if accepted and implemented:
                 lead = self.formats.number(round_half_away(days_between(accepted.at, implemented.at)))
             elif accepted:
-                lead = "(" + self.formats.number(round_half_away(days_between(accepted.at, self.moment))) + ")"
+                lead = (
+                    "(" + self.formats.number(round_half_away(days_between(accepted.at, self.moment))) + ")"
+                )
             result = ""
             if r.result.metric:
                 result = f"{r.result.metric}: {r.result.before} → {r.result.after}"
@@ -195,11 +207,19 @@ class Internal:
             status = r.status_at(self.moment) or r.status
             groups.setdefault(status, []).append(
                 ImprovementRow(
-                    self.views.link(r.id), self.formats.label(status), self.names.person(r.owner),
-                    ", ".join(self.names.department(d) for d in r.departments), r.cross_department,
-                    self.formats.date(accepted.at) if accepted else "", self.formats.date(implemented.at) if implemented else "",
-                    lead, self.formats.date(r.target_date), result,
-                    self.formats._("yes") if r.proposer_feedback else ("" if not r.origin.proposer else self.formats._("no")),
+                    self.views.link(r.id),
+                    self.formats.label(status),
+                    self.names.person(r.owner),
+                    ", ".join(self.names.department(d) for d in r.departments),
+                    r.cross_department,
+                    self.formats.date(accepted.at) if accepted else "",
+                    self.formats.date(implemented.at) if implemented else "",
+                    lead,
+                    self.formats.date(r.target_date),
+                    result,
+                    self.formats._("yes")
+                    if r.proposer_feedback
+                    else ("" if not r.origin.proposer else self.formats._("no")),
                 )
             )
         return [StatusGroup(s, self.formats.label(s), tuple(rows), len(rows)) for s, rows in groups.items()]
@@ -211,8 +231,11 @@ class Internal:
                 decided = self.date_of(r, "rejected")
                 rows.append(
                     RejectedRow(
-                        self.views.link(r.id), self.formats.date(decided), r.decision.reason or "",
-                        r.decision.consequences or "", self.formats.date(r.decision.communicated),
+                        self.views.link(r.id),
+                        self.formats.date(decided),
+                        r.decision.reason or "",
+                        r.decision.consequences or "",
+                        self.formats.date(r.decision.communicated),
                         self.names.person(r.origin.proposer),
                     )
                 )
@@ -231,8 +254,11 @@ class Internal:
             receivers = ", ".join(self.views._value("receivers", r)[0].text for r in c.receivers)
             columns.setdefault(status, []).append(
                 BoardCard(
-                    self.views.link(c.id), receivers, self.formats.number(round_half_away(age) if age is not None else None),
-                    c.id in overdue, self.formats.number(overdue.get(c.id)),
+                    self.views.link(c.id),
+                    receivers,
+                    self.formats.number(round_half_away(age) if age is not None else None),
+                    c.id in overdue,
+                    self.formats.number(overdue.get(c.id)),
                 )
             )
         groups = []
@@ -247,12 +273,16 @@ class Internal:
         for item in items:
             groups.setdefault(item.section, []).append(
                 DueRow(
-                    self.views.link(item.record_id), self.formats.label(item.status), self.formats.date(item.since),
-                    self.formats.number(item.days_over), self.names.person(item.who),
+                    self.views.link(item.record_id),
+                    self.formats.label(item.status),
+                    self.formats.date(item.since),
+                    self.formats.number(item.days_over),
+                    self.names.person(item.who),
                 )
             )
         return [
-            StatusGroup(k, self.formats._(DUE_SECTIONS.get(k, k)), tuple(rows), len(rows)) for k, rows in groups.items()
+            StatusGroup(k, self.formats._(DUE_SECTIONS.get(k, k)), tuple(rows), len(rows))
+            for k, rows in groups.items()
         ]
 
     def summaries(self) -> list[RecordSummary]:
@@ -265,7 +295,11 @@ def internal_pages(
     """(the index pages of `internal/`, the record pages: rendered apart, cached and in parallel)."""
     site = Internal(records, config, moment, formats)
     record_pages = [
-        Page(record_href(r.id), (f"internal/record-{r.type}.html", "internal/record.html"), {"section": "records", "record": site.views.view(r)})
+        Page(
+            record_href(r.id),
+            (f"internal/record-{r.type}.html", "internal/record.html"),
+            {"section": "records", "record": site.views.view(r)},
+        )
         for r in site.records
     ]
     return _index_pages(site, records, day), record_pages
@@ -283,17 +317,32 @@ def _index_pages(site: Internal, records: Sequence[Record], day: dt.date) -> Ite
     year = compute(records, config, Period.parse(str(day.year)), day)
     yield RawFile("kpi.json", kpi_json(quarter))
     yield Page("index.html", ("internal/dashboard.html",), dashboard(quarter, year, formats))
-    yield Page("improvements.html", ("internal/improvements.html",), {"section": "improvements", "groups": site.improvements()})
+    yield Page(
+        "improvements.html",
+        ("internal/improvements.html",),
+        {"section": "improvements", "groups": site.improvements()},
+    )
     yield Page("rejected.html", ("internal/rejected.html",), {"section": "rejected", "rows": site.rejected()})
     items = worklist(records, config, site.moment)
     overdue = {i.record_id: i.days_over for i in items if i.section == "compliment-not-given"}
     yield Page(
-        "board.html", ("internal/board.html",),
-        {"section": "board", "columns": site.board(overdue), "norm": formats.number(float(config.norms.compliment_given_days))},
+        "board.html",
+        ("internal/board.html",),
+        {
+            "section": "board",
+            "columns": site.board(overdue),
+            "norm": formats.number(float(config.norms.compliment_given_days)),
+        },
     )
-    yield Page("due.html", ("internal/due.html",), {"section": "due", "groups": site.due(items), "total": len(items)})
+    yield Page(
+        "due.html", ("internal/due.html",), {"section": "due", "groups": site.due(items), "total": len(items)}
+    )
     summaries = site.summaries()
     for path, chunk, pager in paginate(summaries, "records/index.html"):
-        yield Page(path, ("internal/records.html",), {"section": "records", "rows": chunk, "pager": pager, "total": len(summaries)})
+        yield Page(
+            path,
+            ("internal/records.html",),
+            {"section": "records", "rows": chunk, "pager": pager, "total": len(summaries)},
+        )
     yield from analysis_pages(site, day)
     yield from section_pages(site, day)

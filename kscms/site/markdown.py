@@ -33,9 +33,7 @@ def is_allowed_link(url: str) -> bool:
     return cleaned.startswith("mailto:") and len(cleaned) > len("mailto:")
 
 
-def _render_link_open(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
-) -> str:
+def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     token = tokens[idx]
     token.attrSet("rel", "nofollow noopener noreferrer")
     return str(self.renderToken(tokens, idx, options, env))
@@ -44,7 +42,9 @@ def _render_link_open(
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     """The shared, configured MarkdownIt instance."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": MAX_NESTING})
+    md = MarkdownIt(
+        "commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": MAX_NESTING}
+    )
     md.disable("image")
     md.validateLink = is_allowed_link  # type: ignore[method-assign]
     md.add_render_rule("link_open", _render_link_open)

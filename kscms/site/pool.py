@@ -103,7 +103,11 @@ def render_records(
         misses.append((rel, key, page))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if len(misses) > threshold and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(str(root), language, site, str(cache_dir / "jinja") if cache_dir else None)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            initializer=_init_worker,
+            initargs=(str(root), language, site, str(cache_dir / "jinja") if cache_dir else None),
+        ) as pool:
             rendered = pool.map(_render_in_worker, [p for _r, _k, p in misses], chunksize=CHUNK)
             for (rel, key, _page), data in zip(misses, rendered, strict=True):
                 writer.write(rel, data, key)

@@ -42,7 +42,9 @@ class FilterOption:
     name: str
 
 
-def _options(items: Iterable[PublicCompliment], config: Config) -> tuple[list[FilterOption], list[FilterOption]]:
+def _options(
+    items: Iterable[PublicCompliment], config: Config
+) -> tuple[list[FilterOption], list[FilterOption]]:
     names = Names(config)
     teams = sorted({t for p in items for t in p.teams}, key=lambda k: (names.team(k).lower(), k))
     themes = sorted({t for p in items for t in p.theme_keys}, key=lambda k: (names.theme(k).lower(), k))
@@ -52,7 +54,13 @@ def _options(items: Iterable[PublicCompliment], config: Config) -> tuple[list[Fi
 def _script_json(data: object) -> str:
     """JSON safe inside a <script> element and a .js file (no `<`, `>`, `&` or line separators)."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escape)
     return text
 
@@ -93,7 +101,12 @@ def public_pages(
     yield Page(
         "months.html",
         ("public/months.html",),
-        {**common, "section": "months", "months": months, "chart": bar_chart("months-chart", formats._("Compliments per month"), chart_rows)},
+        {
+            **common,
+            "section": "months",
+            "months": months,
+            "chart": bar_chart("months-chart", formats._("Compliments per month"), chart_rows),
+        },
     )
     yield Page("how.html", ("public/how.html",), {**common, "section": "how"})
     feed = build_feed(items, config.site.title, config.organisation, config.site.base_url, config.tz, built)

@@ -15,7 +15,18 @@ from kscms.model.signal import Signal
 from kscms.site.context import Link, Names
 from kscms.site.formats import Formats
 
-_SHOWN_APART = {"id", "type", "title", "status", "created", "history", "themes", "departments", "tags", "kind"}
+_SHOWN_APART = {
+    "id",
+    "type",
+    "title",
+    "status",
+    "created",
+    "history",
+    "themes",
+    "departments",
+    "tags",
+    "kind",
+}
 _PEOPLE_FIELDS = {"giver", "coordinator", "owner", "origin.proposer", "employee_idea.proposer"}
 _ID_FIELDS = {"improvements", "origin.signals", "origin.compliments", "cap"}
 
@@ -114,7 +125,9 @@ def _flatten(prefix: str, value: Any, out: list[tuple[str, Any]]) -> None:
 class RecordViews:
     """Builds record views for one build (names, titles and backlinks resolved once)."""
 
-    def __init__(self, records: Sequence[Record], config: Config, formats: Formats, moment: dt.datetime) -> None:
+    def __init__(
+        self, records: Sequence[Record], config: Config, formats: Formats, moment: dt.datetime
+    ) -> None:
         self.config = config
         self.formats = formats
         self.moment = moment
@@ -124,7 +137,9 @@ class RecordViews:
 
     def link(self, record_id: str) -> Link:
         title = self.titles.get(record_id)
-        return Link(f"{record_id} · {title}", record_href(record_id)) if title is not None else Link(record_id)
+        return (
+            Link(f"{record_id} · {title}", record_href(record_id)) if title is not None else Link(record_id)
+        )
 
     def status_at(self, record: Record) -> str:
         return record.status_at(self.moment) or record.status
@@ -132,8 +147,14 @@ class RecordViews:
     def summary(self, record: Record) -> RecordSummary:
         status = self.status_at(record)
         return RecordSummary(
-            record.id, record.title, self.formats.label(record.type), self.formats.label(getattr(record, "kind", None)),
-            self.formats.label(status), status, self.formats.date(record.created), record_href(record.id),
+            record.id,
+            record.title,
+            self.formats.label(record.type),
+            self.formats.label(getattr(record, "kind", None)),
+            self.formats.label(status),
+            status,
+            self.formats.date(record.created),
+            record_href(record.id),
         )
 
     def _value(self, name: str, value: Any) -> tuple[Link, ...]:
@@ -141,15 +162,23 @@ class RecordViews:
         links: list[Link] = []
         for v in values:
             if name in _PEOPLE_FIELDS and isinstance(v, str):
-                links.append(Link(self.names.person(v), f"people.html#{v}" if v in self.config.people else ""))
+                links.append(
+                    Link(self.names.person(v), f"people.html#{v}" if v in self.config.people else "")
+                )
             elif name in _ID_FIELDS and isinstance(v, str):
                 links.append(self.link(v))
             elif name == "receivers" and isinstance(v, str):
                 kind, _, key = v.partition(":")
                 if kind == "team":
-                    links.append(Link(self.names.team(key), f"teams/{key}.html" if key in self.config.teams else ""))
+                    links.append(
+                        Link(self.names.team(key), f"teams/{key}.html" if key in self.config.teams else "")
+                    )
                 elif kind == "person":
-                    links.append(Link(self.names.person(key), f"people.html#{key}" if key in self.config.people else ""))
+                    links.append(
+                        Link(
+                            self.names.person(key), f"people.html#{key}" if key in self.config.people else ""
+                        )
+                    )
                 else:
                     links.append(Link(self.formats.label(v)))
             elif isinstance(v, bool) or v is None or isinstance(v, float | int):
@@ -165,13 +194,21 @@ class RecordViews:
         fields = tuple(FieldRow(name, self._value(name, value)) for name, value in flat)
         timeline = tuple(
             TimelineEvent(
-                e.at.isoformat(), self.formats.moment(e.at), self.formats.label(e.status), self.names.person(e.by), e.note or ""
+                e.at.isoformat(),
+                self.formats.moment(e.at),
+                self.formats.label(e.status),
+                self.names.person(e.by),
+                e.note or "",
             )
             for e in record.events_until(self.moment)
         )
         teams: list[Link] = []
         if isinstance(record, Compliment):
-            teams = [Link(self.names.team(t), f"teams/{t}.html") for t in record.receiver_teams if t in self.config.teams]
+            teams = [
+                Link(self.names.team(t), f"teams/{t}.html")
+                for t in record.receiver_teams
+                if t in self.config.teams
+            ]
         status = self.status_at(record)
         return RecordView(
             id=record.id,
@@ -186,7 +223,10 @@ class RecordViews:
             body=record.body,
             fields=fields,
             timeline=timeline,
-            themes=tuple(self._section_link("themes", t, self.names.theme(t), self.config.themes) for t in record.themes),
+            themes=tuple(
+                self._section_link("themes", t, self.names.theme(t), self.config.themes)
+                for t in record.themes
+            ),
             departments=tuple(
                 self._section_link("departments", d, self.names.department(d), self.config.departments)
                 for d in record.departments

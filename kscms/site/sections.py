@@ -75,34 +75,57 @@ def section_pages(site: Internal, day: dt.date) -> Iterator[Page]:
         sig = [s for s in signals if key in s.departments]
         imp = [i for i in improvements if key in i.departments]
         com = [c for c in compliments if key in c.departments]
-        dept_index.append(SectionLink(Link(names.department(key), f"departments/{key}.html"), len(sig), len(imp), len(com)))
+        dept_index.append(
+            SectionLink(Link(names.department(key), f"departments/{key}.html"), len(sig), len(imp), len(com))
+        )
         yield Page(
-            f"departments/{key}.html", ("internal/section.html",),
+            f"departments/{key}.html",
+            ("internal/section.html",),
             {
-                "section": "departments", "kind": "department", "title": names.department(key), "period": scope.period.label,
-                "signals": _limited(summaries(sig)), "improvements": _limited(summaries(imp)),
+                "section": "departments",
+                "kind": "department",
+                "title": names.department(key),
+                "period": scope.period.label,
+                "signals": _limited(summaries(sig)),
+                "improvements": _limited(summaries(imp)),
                 "compliments": _limited(summaries(com)),
                 "threads": thread_views(site, [t for t in threads if key in t.departments]),
             },
         )
-    yield Page("departments/index.html", ("internal/sections.html",), {"section": "departments", "kind": "department", "rows": dept_index})
+    yield Page(
+        "departments/index.html",
+        ("internal/sections.html",),
+        {"section": "departments", "kind": "department", "rows": dept_index},
+    )
 
     theme_index = []
     for key in sorted(config.themes):
         sig = [s for s in signals if key in s.themes]
         imp = [i for i in improvements if key in i.themes]
         com = [c for c in compliments if key in c.themes]
-        theme_index.append(SectionLink(Link(names.theme(key), f"themes/{key}.html"), len(sig), len(imp), len(com)))
+        theme_index.append(
+            SectionLink(Link(names.theme(key), f"themes/{key}.html"), len(sig), len(imp), len(com))
+        )
         touching = [all_themes[key]] if key in all_themes and any(t.theme == key for t in threads) else []
         yield Page(
-            f"themes/{key}.html", ("internal/section.html",),
+            f"themes/{key}.html",
+            ("internal/section.html",),
             {
-                "section": "themes", "kind": "theme", "title": names.theme(key), "period": scope.period.label,
-                "signals": _limited(summaries(sig)), "improvements": _limited(summaries(imp)),
-                "compliments": _limited(summaries(com)), "threads": thread_views(site, touching),
+                "section": "themes",
+                "kind": "theme",
+                "title": names.theme(key),
+                "period": scope.period.label,
+                "signals": _limited(summaries(sig)),
+                "improvements": _limited(summaries(imp)),
+                "compliments": _limited(summaries(com)),
+                "threads": thread_views(site, touching),
             },
         )
-    yield Page("themes/index.html", ("internal/sections.html",), {"section": "themes", "kind": "theme", "rows": theme_index})
+    yield Page(
+        "themes/index.html",
+        ("internal/sections.html",),
+        {"section": "themes", "kind": "theme", "rows": theme_index},
+    )
 
     team_index = []
     for key in sorted(config.teams):
@@ -119,26 +142,41 @@ def section_pages(site: Internal, day: dt.date) -> Iterator[Page]:
                 continue
             decision, feedback = "", ""
             if isinstance(r, Improvement):
-                decision = " — ".join(x for x in (formats.label(r.decision.outcome), r.decision.reason or "") if x)
+                decision = " — ".join(
+                    x for x in (formats.label(r.decision.outcome), r.decision.reason or "") if x
+                )
                 feedback = r.proposer_feedback or ""
             proposals.append(Proposal(site.views.summary(r), names.person(proposer), decision, feedback))
-        team_index.append(SectionLink(Link(names.team(key), f"teams/{key}.html"), 0, len(proposals), len(received)))
+        team_index.append(
+            SectionLink(Link(names.team(key), f"teams/{key}.html"), 0, len(proposals), len(received))
+        )
         yield Page(
-            f"teams/{key}.html", ("internal/team.html",),
+            f"teams/{key}.html",
+            ("internal/team.html",),
             {
-                "section": "teams", "title": names.team(key), "manager": names.person(config.team_manager(key)),
+                "section": "teams",
+                "title": names.team(key),
+                "manager": names.person(config.team_manager(key)),
                 "members": sorted(names.person(m) for m in members),
-                "compliments": _limited(summaries(received)), "proposals": proposals[:LIST_LIMIT],
+                "compliments": _limited(summaries(received)),
+                "proposals": proposals[:LIST_LIMIT],
                 "proposals_total": len(proposals),
             },
         )
-    yield Page("teams/index.html", ("internal/sections.html",), {"section": "teams", "kind": "team", "rows": team_index})
+    yield Page(
+        "teams/index.html",
+        ("internal/sections.html",),
+        {"section": "teams", "kind": "team", "rows": team_index},
+    )
 
     people = [
         PersonRow(
-            key, person.name, ", ".join(formats.label(role) for role in person.roles),
+            key,
+            person.name,
+            ", ".join(formats.label(role) for role in person.roles),
             Link(names.team(person.team), f"teams/{person.team}.html" if person.team in config.teams else "")
-            if person.team else Link(""),
+            if person.team
+            else Link(""),
         )
         for key, person in sorted(config.people.items())
     ]

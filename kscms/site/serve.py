@@ -22,7 +22,9 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     found: dict[str, tuple[int, int]] = {}
     for top in ("kscms.yaml", "records", "site_templates"):
         base = root / top
-        paths = [base] if base.is_file() else (p for p in base.rglob("*") if p.is_file()) if base.is_dir() else []
+        paths = (
+            [base] if base.is_file() else (p for p in base.rglob("*") if p.is_file()) if base.is_dir() else []
+        )
         for path in paths:
             try:
                 st = path.stat()

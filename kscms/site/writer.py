@@ -70,7 +70,9 @@ class SiteWriter:
     def commit(self) -> None:
         """Write the manifest and put the staging folder in place of DIR."""
         manifest = {"generator": "kscms", "files": dict(sorted(self.files.items()))}
-        (self.tmp / MANIFEST).write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+        (self.tmp / MANIFEST).write_text(
+            json.dumps(manifest, indent=0, sort_keys=True) + "\n", encoding="utf-8"
+        )
         backup: Path | None = None
         if self.out.exists():
             backup = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".old", dir=self.out.parent))
