@@ -158,6 +158,7 @@ def survey_elements(table: Table) -> list[dict[str, Any]]:
 
 def _refuse(table: Table) -> None:
     if table.problems:
+        table.problems.sort(key=lambda p: p.line)
         rows = len({p.line for p in table.problems})
         raise RecordError(f"{table.path}: nothing imported: {rows} bad row(s)", table.problems)
 
