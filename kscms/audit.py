@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -84,13 +85,61 @@ def _introduced(new: Iterable[Problem], old: Iterable[Problem]) -> Iterator[Prob
     yield from (p for p in new if _key(p) not in before)
 
 
+def _paths(change: Change) -> tuple[str | None, str | None]:
+    """(path whose old version is compared, or None; path of the new version, or None when deleted)."""
+    if change.status == "D" or not is_record_path(change.path) or change.new_blob is None:
+        return None, None
+    old = change.old_path if change.old_blob and is_record_path(change.old_path) else None
+    return old, change.path
+
+
+def plan_reads(commits: Iterable[Commit]) -> list[str]:
+    """The blobs `_Replay` reads, in its order: it keeps each path's latest version, so a version
+    committed once is read once, and an old version only when it is not the one seen last."""
+    latest: dict[str, str | None] = {}
+    order: list[str] = []
+    for commit in commits:
+        for change in record_changes(list(commit.changes)):
+            old, new = _paths(change)
+            if old is not None and latest.get(old) != change.old_blob:
+                order.append(change.old_blob)  # type: ignore[arg-type]
+            latest.pop(change.old_path or change.path, None)
+            if new is not None:
+                if latest.get(new) != change.new_blob:
+                    order.append(change.new_blob)  # type: ignore[arg-type]
+                latest[new] = change.new_blob
+    return order
+
+
+class _Feed:
+    """Blob contents in planned order from one streamed `cat-file`; anything unplanned is read singly."""
+
+    def __init__(self, git: GitRepo, plan: list[str]) -> None:
+        self.git = git
+        self.waiting = Counter(plan)
+        self.stream = git.read_blobs(plan)
+
+    def get(self, sha: str) -> bytes:
+        while self.waiting[sha] > 0:
+            head, data = next(self.stream)
+            self.waiting[head] -= 1
+            if head == sha:
+                return data
+        return self.git.read_blob(sha)
+
+    def close(self) -> None:
+        self.stream.close()
+
+
 class _Replay:
     """The state carried from commit to commit: parsed versions and configurations."""
 
-    def __init__(self, git: GitRepo, fallback: Config) -> None:
+    def __init__(self, git: GitRepo, fallback: Config, feed: _Feed) -> None:
         self.git = git
         self.fallback = fallback
+        self.feed = feed
         self.configs: dict[str, tuple[Config | None, list[Problem]]] = {}
+        self.config_after: dict[str, str | None] = {}
         self.latest: dict[str, tuple[str, Record | None, list[Problem]]] = {}
         self.report = AuditReport()
 
@@ -106,23 +155,34 @@ class _Replay:
                 self.configs[blob] = parse_config(text)
         return self.configs[blob]
 
+    def config_blob(self, commit: str) -> str | None:
+        """The kscms.yaml blob of a commit (known for those replayed, else asked of Git)."""
+        if commit not in self.config_after:
+            self.config_after[commit] = self.git.blob_at(commit, CONFIG_NAME)
+        return self.config_after[commit]
+
     def version(self, blob: str, path: str) -> tuple[Record | None, list[Problem]]:
         hit = self.latest.get(path)
         if hit is not None and hit[0] == blob:
             return hit[1], hit[2]
-        record, problems = parse_version(self.git.read_blob(blob), path)
+        record, problems = parse_version(self.feed.get(blob), path)
         self.latest[path] = (blob, record, problems)
         return record, problems
 
     def commit(self, commit: Commit) -> Iterator[Problem]:
-        """The illegal changes of one commit."""
-        before = self.git.blob_at(commit.parents[0], CONFIG_NAME) if commit.parents else None
+        """The illegal changes of one commit (permissions: kscms.yaml of its first parent)."""
+        before = self.config_blob(commit.parents[0]) if commit.parents else None
+        after = before
         config = self.config(before)[0]
         for change in commit.changes:
             if CONFIG_NAME in (change.path, change.old_path):
-                after, problems = self.config(change.new_blob)
+                after = change.new_blob if change.path == CONFIG_NAME else None
+                new_config, problems = self.config(after)
                 yield from _introduced(problems, self.config(change.old_blob)[1])
-                config = config or after
+                config = config or new_config
+        if commit.is_merge and after == before and any(self.config_blob(p) != before for p in commit.parents):
+            after = self.git.blob_at(commit.sha, CONFIG_NAME)
+        self.config_after[commit.sha] = after
         config = config or self.fallback
         actor = None if commit.is_merge else Actor.from_author(commit.author, commit.email, config)
         if actor is not None and actor.person is None and not actor.bot:
@@ -136,17 +196,16 @@ class _Replay:
     def change(
         self, change: Change, commit: Commit, config: Config, actor: Actor | None
     ) -> Iterator[Problem]:
-        if change.status == "D" or not is_record_path(change.path) or change.new_blob is None:
-            self.latest.pop(change.old_path or change.path, None)
-            yield deleted_problem(change.old_path or change.path)
-            return
+        old_path, new_path = _paths(change)
         old: Record | None = None
         old_problems: list[Problem] = []
-        if change.old_blob and change.old_path and is_record_path(change.old_path):
-            old, old_problems = self.version(change.old_blob, change.old_path)
-            if change.old_path != change.path:
-                self.latest.pop(change.old_path, None)
-        new, new_problems = self.version(change.new_blob, change.path)
+        if old_path is not None and change.old_blob:
+            old, old_problems = self.version(change.old_blob, old_path)
+        self.latest.pop(change.old_path or change.path, None)
+        if new_path is None or change.new_blob is None:
+            yield deleted_problem(change.old_path or change.path)
+            return
+        new, new_problems = self.version(change.new_blob, new_path)
         if new is None:
             yield from _introduced(new_problems, old_problems)
             return
@@ -169,13 +228,20 @@ def audit(repo: Repository, since: str | None = None) -> AuditReport:
     """Replay the history of records/ (after commit `since`, when given) and collect illegal changes."""
     with GitRepo(repo.root) as git:
         start = git.verify_commit(since) if since else None
-        state = _Replay(git, repo.config)
-        for commit in git.log(start):
-            state.report.commits += 1
-            problems = sorted(set(state.commit(commit)), key=lambda p: (p.path, p.line, p.code, p.message))
-            state.report.findings += [
-                Finding(commit.sha, commit.author, commit.email, commit.date, p) for p in problems
-            ]
+        commits = list(git.log(start))
+        feed = _Feed(git, plan_reads(commits))
+        state = _Replay(git, repo.config, feed)
+        try:
+            for commit in commits:
+                state.report.commits += 1
+                problems = sorted(
+                    set(state.commit(commit)), key=lambda p: (p.path, p.line, p.code, p.message)
+                )
+                state.report.findings += [
+                    Finding(commit.sha, commit.author, commit.email, commit.date, p) for p in problems
+                ]
+        finally:
+            feed.close()
     return state.report
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from subprocess import PIPE
 from types import TracebackType
 from typing import IO, Any
 
@@ -153,6 +155,34 @@ class GitRepo:
         except (self._git.GitCommandError, ValueError) as exc:
             raise GitError(f"cannot read blob {sha[:7]}: {exc}") from exc
 
+    def read_blobs(self, shas: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        """(sha, content) of each blob, in order, from one buffered `git cat-file --batch`.
+
+        A thread writes the requests while the caller reads the answers, so any number of blobs
+        streams through one process without a round trip per blob.
+        """
+        proc = self._repo.git.execute(
+            ["git", "cat-file", "--batch", "--buffer"], as_process=True, istream=PIPE
+        )
+        writer = threading.Thread(target=_feed, args=(proc.stdin, shas), daemon=True)
+        writer.start()
+        out = proc.stdout
+        try:
+            while header := out.readline():
+                sha, kind, *size = header.decode("ascii", "replace").split()
+                if kind == "missing" or not size:
+                    raise GitError(f"blob {sha[:7]} is missing from the repository: is this a partial clone?")
+                data = out.read(int(size[0]))
+                out.read(1)  # the newline after the content
+                yield sha, data
+        finally:
+            out.close()
+            if proc.poll() is None:
+                proc.kill()  # the caller stopped early: unblock the writer
+            writer.join()
+            proc.stderr.close()
+            proc.proc.wait()
+
     def blob_at(self, sha: str, path: str) -> str | None:
         """The blob sha of `path` (relative to the kscms root) at commit `sha`; None when it is absent."""
         try:
@@ -228,6 +258,7 @@ class GitRepo:
         args = [
             "git",
             "log",
+            "--parents",  # parents rewritten to the nearest commit listed, as the diffs are
             "--reverse",
             "--topo-order",
             "--raw",
@@ -256,6 +287,16 @@ class GitRepo:
                 proc.wait(stderr=stderr)
             except self._git.GitCommandError as exc:
                 raise GitError(f"git log failed: {os.fsdecode(stderr).strip() or exc}") from exc
+
+
+def _feed(stdin: IO[bytes], shas: Iterable[str]) -> None:
+    """Write one request line per sha, then close stdin (runs in a thread)."""
+    try:
+        for sha in shas:
+            stdin.write(sha.encode("ascii") + b"\n")
+        stdin.close()
+    except (BrokenPipeError, ValueError):  # the reader stopped early
+        pass
 
 
 def _stream_tokens(stream: IO[bytes], size: int = 1 << 16) -> Iterator[bytes]:
