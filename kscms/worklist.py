@@ -171,37 +171,32 @@ class _Finder:
                     f"after registration (norm {norms.complaint_resolve_days:g})",
                 )
 
+    def _waiting(self, r: Record, linked: set[str]) -> str | None:
+        """Who waits for feedback on `r` (the proposer), if anyone does."""
+        if isinstance(r, Improvement):
+            if r.origin.proposer and not r.proposer_feedback and self.scope.stage(r) != "withdrawn":
+                return f"{r.origin.proposer} has had no feedback"
+            return None
+        if not isinstance(r, Signal) or r.employee_idea is None:
+            return None
+        if r.improvements or r.id in linked or self.scope.stage(r) == "closed":
+            return None
+        return f"idea of {r.employee_idea.proposer} has led to no improvement or answer"
+
     def proposers(self) -> Iterator[DueItem]:
         norm = self.config.norms.proposer_feedback_days
         linked = {sid for r in self.scope.existing if isinstance(r, Improvement) for sid in r.origin.signals}
         for r in self.scope.existing:
-            over = self.past_norm(r, "proposer_feedback_days")
-            if over is None:
-                continue
-            waited = _days(over + Fraction(norm))
-            if isinstance(r, Improvement) and r.origin.proposer and not r.proposer_feedback:
-                if self.scope.stage(r) != "withdrawn":
-                    yield self.item(
-                        "proposer-waiting",
-                        r,
-                        over,
-                        _coordinator(r, self.config),
-                        f"{r.origin.proposer} has had no feedback for {waited} days (norm {norm:g})",
-                    )
-            elif (
-                isinstance(r, Signal)
-                and r.employee_idea
-                and self.scope.stage(r) != "closed"
-                and not r.improvements
-                and r.id not in linked
-            ):
+            what = self._waiting(r, linked)
+            over = self.past_norm(r, "proposer_feedback_days") if what else None
+            if what and over is not None:
+                waited = _days(over + Fraction(norm))
                 yield self.item(
                     "proposer-waiting",
                     r,
                     over,
                     _coordinator(r, self.config),
-                    f"idea of {r.employee_idea.proposer} has led to no improvement or answer "
-                    f"for {waited} days (norm {norm:g})",
+                    f"{what} for {waited} days (norm {norm:g})",
                 )
 
     def improvements(self) -> Iterator[DueItem]:

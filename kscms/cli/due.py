@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from kscms.cli._options import format_option
@@ -61,7 +63,7 @@ def due_command(obj, as_of, fmt):  # type: ignore[no-untyped-def]
     click.echo("\n".join(lines).rstrip("\n") + "\n", nl=False)
 
 
-def _mention(config, who):  # type: ignore[no-untyped-def]
+def _mention(config: Any, who: str | None) -> str:
     """`@login` for a person with a GitHub login, else their name (or key)."""
     person = config.people.get(who) if who else None
     if person is None:

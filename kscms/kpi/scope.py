@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kscms.kpi.ids import KPI_UNITS
 from kscms.kpi.period import Period
-from kscms.kpi.stats import days_between
+from kscms.kpi.stats import days_between, exact
 from kscms.model.base import Event, Record
 from kscms.model.compliment import Compliment
 from kscms.model.improvement import Improvement
@@ -63,6 +63,7 @@ class Scope:
         """The as-of moment (aware); later events are ignored."""
         self.as_of_date = config.local_date(as_of)
         self._events: dict[int, list[Event]] = {}
+        self._norms: dict[str, Fraction] = {}
         self.existing: list[Record] = [r for r in records if self.exists(r)]
         """Every record that exists as of the moment, whatever its period."""
         in_period = [r for r in self.existing if r.created in period]
@@ -115,9 +116,11 @@ class Scope:
         return days_between(self.events(record)[0].at, event.at)
 
     def norm_days(self, name: str) -> Fraction:
-        from kscms.kpi.stats import exact
-
-        return exact(getattr(self.config.norms, name))
+        """A norm of kscms.yaml (`compliment_given_days`, ...) as an exact number of days."""
+        found = self._norms.get(name)
+        if found is None:
+            found = self._norms[name] = exact(getattr(self.config.norms, name))
+        return found
 
     def age_days(self, record: Record) -> Fraction | None:
         """Days from the record's first event to the as-of moment."""

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from kscms.kpi.scope import Measure, Scope, kpi
 from kscms.kpi.stats import ceil_fraction, exact, mean, median, pct
 from kscms.model.signal import Signal
 
 TOP_TOPICS = 5
+K = TypeVar("K", bound=str)
 
 
-def ranked(counts: dict[str, int] | Counter[str]) -> list[tuple[str, int]]:
+def ranked(counts: Mapping[K, int]) -> list[tuple[K, int]]:
     """(key, count) by count descending, ties by key ascending."""
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
@@ -155,7 +156,7 @@ def surveys_newest_first(signals: Iterable[Signal]) -> list[Signal]:
 
 def priorities(survey: Signal) -> list[dict[str, Any]]:
     """The survey's elements by importance x (10 - rating), descending, ties by element."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for e in survey.survey.elements if survey.survey else []:
         priority = exact(e.importance) * (10 - exact(e.rating))
         rows.append(
