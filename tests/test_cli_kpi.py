@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,16 @@ def test_demo_organisation_has_a_value_for_every_kpi() -> None:
     empty = [k for k, v in data.items() if v["value"] is None or v["value"] == [] or v["value"] == {}]
     assert empty == []
     assert all(v["n"] > 0 for v in data.values())
+
+
+BROKEN = "---\nid: C-20260701-kapot\ntype: compliment\ntitle: [unclosed\n---\n"
+
+
+def test_unreadable_records_are_left_out_with_a_warning(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({"records/compliments/2026/C-20260701-kapot.md": BROKEN})
+    result = CliRunner().invoke(cli, ["--root", str(root), "kpi", "--period", "2026-Q3", "--format", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["kpis"]["compliments.registered"]["value"] == 0
+    assert result.stderr == (
+        "kscms: warning: 1 record file(s) could not be read and were left out: run `kscms check`\n"
+    )

@@ -30,6 +30,7 @@ def due_command(obj, as_of, fmt):  # type: ignore[no-untyped-def]
       kscms due --as-of 2026-11-30 --format markdown > week-48.md
       kscms due --format json | jq '.items | length'
     """
+    from kscms.cli._load import load_records
     from kscms.cli._output import json_text, markdown_table, table
     from kscms.kpi.period import as_of_moment
     from kscms.worklist import SECTIONS, worklist
@@ -37,7 +38,7 @@ def due_command(obj, as_of, fmt):  # type: ignore[no-untyped-def]
     repo = obj.repo
     config = repo.config
     moment = as_of_moment(as_of, config.tz) if as_of is not None else repo.now()
-    items = worklist(repo.records(), config, moment)
+    items = worklist(load_records(repo), config, moment)
     day = config.local_date(moment)
     if fmt == "json":
         click.echo(json_text({"as_of": day.isoformat(), "items": [i.to_json() for i in items]}), nl=False)

@@ -43,11 +43,12 @@ def export_command(obj, fmt: str, out: Path | None, events: bool) -> None:  # ty
       kscms export --format csv --events > events.csv
       kscms export --format sqlite --out kscms.sqlite && datasette kscms.sqlite
     """
+    from kscms.cli._load import load_records
     from kscms.cli._output import csv_text, json_text
     from kscms.exchange import EVENT_COLUMNS, event_rows, export_json, export_rows, export_sqlite
 
     repo = obj.repo
-    records = sorted(repo.records(), key=lambda r: r.id)
+    records = sorted(load_records(repo), key=lambda r: r.id)
     if events and fmt != "csv":
         raise click.UsageError("--events goes with --format csv")
     if fmt == "sqlite":

@@ -28,13 +28,14 @@ def kpi_command(obj, period, from_date, to_date, as_of, fmt):  # type: ignore[no
       kscms kpi --period 2026-Q3 --format markdown > review-2026-Q3.md
     """
     from kscms.cli._kpi_report import kpi_rows, management_report
+    from kscms.cli._load import load_records
     from kscms.cli._output import csv_text, json_text, table
     from kscms.cli._period import resolve
     from kscms.kpi import compute
 
     repo = obj.repo
     chosen, moment = resolve(repo, period, from_date, to_date, as_of)
-    report = compute(repo.records(), repo.config, chosen, moment)
+    report = compute(load_records(repo), repo.config, chosen, moment)
     if fmt == "json":
         click.echo(json_text(report.to_json()), nl=False)
         return

@@ -29,13 +29,14 @@ def threads_command(obj, period, from_date, to_date, as_of, top, fmt):  # type: 
       kscms threads --period 2026 --format markdown > rode-draden-2026.md
       kscms threads --from 2026-01-01 --to 2026-06-30 --format json
     """
+    from kscms.cli._load import load_records
     from kscms.cli._output import json_text
     from kscms.cli._period import resolve
     from kscms.kpi.threads import analysis
 
     repo = obj.repo
     chosen, moment = resolve(repo, period, from_date, to_date, as_of)
-    data = analysis(repo.records(("signal",)), repo.config, chosen, moment, top)
+    data = analysis(load_records(repo, ("signal",)), repo.config, chosen, moment, top)
     if fmt == "json":
         click.echo(json_text(data), nl=False)
         return
