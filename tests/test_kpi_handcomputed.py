@@ -15,6 +15,14 @@ import datetime as dt
 
 from kpi_helpers import kpis, values
 
+
+def kpi(
+    value: object, unit: str, n: int, target: dict[str, float] | None = None, met: bool | None = None
+) -> dict[str, object]:
+    """One KPI of the JSON report."""
+    return {"value": value, "unit": unit, "n": n, "target": target, "met": met}
+
+
 # ---- compliments -----------------------------------------------------------------------------------
 # In Q3 and existing on 30 Sep: C-0701, C-0705, C-0710 (anonymous), C-0715 (cap), C-0720 (withdrawn
 # before given), C-0801, C-0810 (withdrawn after given), C-0901, C-0920, C-0927 = 10.
@@ -28,38 +36,20 @@ from kpi_helpers import kpis, values
 
 def test_compliment_kpis_match_hand_computed_values() -> None:
     k = kpis()
-    assert k["compliments.registered"] == {"value": 10, "unit": "count", "n": 10, "target": None, "met": None}
+    assert k["compliments.registered"] == kpi(10, "count", 10)
     # sorted 1.0 2.0 3.0 3.5 5.0 7.5: median (3.0 + 3.5) / 2 = 3.25 -> 3.3 (half away from zero;
     # Python's round(3.25, 1) gives 3.2)
-    assert k["compliments.median_days_to_given"] == {
-        "value": 3.3,
-        "unit": "days",
-        "n": 6,
-        "target": None,
-        "met": None,
-    }
+    assert k["compliments.median_days_to_given"] == kpi(3.3, "days", 6)
     # within 5 days: 2.0, 5.0, 1.0, 3.5, 3.0 = 5 of 6 = 83.33 -> 83.3; target min 80 -> met
-    assert k["compliments.given_within_norm_pct"] == {
-        "value": 83.3,
-        "unit": "pct",
-        "n": 6,
-        "target": {"min": 80},
-        "met": True,
-    }
+    assert k["compliments.given_within_norm_pct"] == kpi(83.3, "pct", 6, {"min": 80}, True)
     # given and not anonymous: C-0701, C-0705, C-0715, C-0801, C-0810 = 5 (C-0710 is anonymous);
     # maker_informed by 30 Sep: C-0701, C-0715, C-0801 = 3 (C-0705 on 10-03 is after as-of): 3/5 = 60.0
-    assert k["compliments.maker_informed_pct"] == {
-        "value": 60.0,
-        "unit": "pct",
-        "n": 5,
-        "target": None,
-        "met": None,
-    }
+    assert k["compliments.maker_informed_pct"] == kpi(60.0, "pct", 5)
     # before given and open: C-0901 (registered, 29.6 days), C-0920 (forwarded, 10.6 days) > 5;
     # C-0927 is 3.6 days old; C-0720 is withdrawn -> 2
-    assert k["compliments.open_overdue"]["value"] == 2
+    assert k["compliments.open_overdue"] == kpi(2, "count", 2)
     # with a cap: C-0715 (C-0625 has one too, but was created in June) -> 1
-    assert k["compliments.caps"]["value"] == 1
+    assert k["compliments.caps"] == kpi(1, "count", 1)
 
 
 # ---- complaints ------------------------------------------------------------------------------------
@@ -74,39 +64,15 @@ def test_compliment_kpis_match_hand_computed_values() -> None:
 
 def test_complaint_kpis_match_hand_computed_values() -> None:
     k = kpis()
-    assert k["complaints.received"]["value"] == 5
+    assert k["complaints.received"] == kpi(5, "count", 5)
     # acknowledged: 4; within 1 day (<=): 0.25, 1.0, 0.375 = 3 -> 75.0; target min 90 -> not met
-    assert k["complaints.acknowledged_within_norm_pct"] == {
-        "value": 75.0,
-        "unit": "pct",
-        "n": 4,
-        "target": {"min": 90},
-        "met": False,
-    }
+    assert k["complaints.acknowledged_within_norm_pct"] == kpi(75.0, "pct", 4, {"min": 90}, False)
     # resolved: 3; within 10 days: 6.0, 10.0 = 2 -> 66.67 -> 66.7
-    assert k["complaints.resolved_within_norm_pct"] == {
-        "value": 66.7,
-        "unit": "pct",
-        "n": 3,
-        "target": None,
-        "met": None,
-    }
+    assert k["complaints.resolved_within_norm_pct"] == kpi(66.7, "pct", 3)
     # median of 6.0, 10.0, 14.0 = 10.0; target max 10 -> met (<=)
-    assert k["complaints.median_days_to_resolve"] == {
-        "value": 10.0,
-        "unit": "days",
-        "n": 3,
-        "target": {"max": 10},
-        "met": True,
-    }
+    assert k["complaints.median_days_to_resolve"] == kpi(10.0, "days", 3, {"max": 10}, True)
     # (4 + 2 + 5) / 3 = 3.667 -> 3.7
-    assert k["complaints.handling_satisfaction_avg"] == {
-        "value": 3.7,
-        "unit": "score",
-        "n": 3,
-        "target": None,
-        "met": None,
-    }
+    assert k["complaints.handling_satisfaction_avg"] == kpi(3.7, "score", 3)
 
 
 # ---- signals ---------------------------------------------------------------------------------------
@@ -168,13 +134,7 @@ def test_top20_share_uses_ceil_of_twenty_percent_of_customers() -> None:
     # Signals naming a customer in Q3: K-1 4 (3 complaints, 1 remark), K-2 2, K-3 2, K-4 1, K-5 1, K-6 1
     # = 11 signals, 6 customers; top ceil(6 * 0.2) = ceil(1.2) = 2 customers: 4 + 2 = 6; 6/11 = 54.55 -> 54.5
     # (the June complaint of K-2 is outside the period). Target max 80 -> met.
-    assert kpis()["customers.top20_share_pct"] == {
-        "value": 54.5,
-        "unit": "pct",
-        "n": 11,
-        "target": {"max": 80},
-        "met": True,
-    }
+    assert kpis()["customers.top20_share_pct"] == kpi(54.5, "pct", 11, {"max": 80}, True)
 
 
 def test_survey_priorities_of_the_latest_survey_exact_and_tied() -> None:
@@ -236,16 +196,10 @@ def test_red_threads_need_two_kinds_or_two_departments() -> None:
 
 def test_improvement_kpis_count_by_the_implemented_date() -> None:
     k = kpis()
-    assert k["improvements.implemented"] == {"value": 6, "unit": "count", "n": 6, "target": None, "met": None}
-    assert k["improvements.cross_department_implemented"]["value"] == 3
+    assert k["improvements.implemented"] == kpi(6, "count", 6)
+    assert k["improvements.cross_department_implemented"] == kpi(3, "count", 3)
     # sorted 16.0 16.0 22.6875 35.0 35.0 75.5625: median (22.6875 + 35.0) / 2 = 28.84375 -> 28.8
-    assert k["improvements.median_lead_time_days"] == {
-        "value": 28.8,
-        "unit": "days",
-        "n": 6,
-        "target": None,
-        "met": None,
-    }
+    assert k["improvements.median_lead_time_days"] == kpi(28.8, "days", 6)
 
 
 def test_results_communicated_and_proposer_feedback() -> None:
@@ -253,23 +207,11 @@ def test_results_communicated_and_proposer_feedback() -> None:
     # created in Q3 and evaluated, or closed on the accepted path, as of 30 Sep: I-0702 (closed),
     # I-0716 (evaluated), I-0715 (evaluated; closed only on 10-06). I-0703 closed after a rejection: out.
     # communicated by 30 Sep: I-0702 (08-25); I-0715's date 10-05 is after as-of -> 1/3 = 33.3; min 50 -> not met
-    assert k["improvements.results_communicated_pct"] == {
-        "value": 33.3,
-        "unit": "pct",
-        "n": 3,
-        "target": {"min": 50},
-        "met": False,
-    }
+    assert k["improvements.results_communicated_pct"] == kpi(33.3, "pct", 3, {"min": 50}, False)
     # with a proposer and decided by 30 Sep: I-0702 accepted after 4.0 days, I-0703 rejected after 10.0,
     # I-0710 accepted after exactly 7.0 (<= 7). I-0801 was withdrawn; I-0805 is decided on 10-01.
     # 2 of 3 = 66.7
-    assert k["improvements.proposer_feedback_within_norm_pct"] == {
-        "value": 66.7,
-        "unit": "pct",
-        "n": 3,
-        "target": None,
-        "met": None,
-    }
+    assert k["improvements.proposer_feedback_within_norm_pct"] == kpi(66.7, "pct", 3)
 
 
 # ---- the same period, later as-of dates ------------------------------------------------------------
