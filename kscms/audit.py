@@ -1,41 +1,33 @@
 """`kscms audit`: replay the Git history of records/ and report every illegal change, with its commit.
 
 One `git log --raw` pass lists, oldest first, each commit's changed record files with the blob
-of their old and new versions; blob contents come through one persistent `git cat-file --batch`.
-For each change the change rules of `kscms.checks.changes` compare old and new (rewritten
-history, immutable fields, deletions), the new events must be by the commit's author (unless a
-coordinator) and not back-dated, and the workflow replay of the new version may not add problems
-that the old version did not have (skipped steps, wrong roles, a status that disagrees, events
-after the commit). Permissions are those of kscms.yaml in the commit's parent.
+of their old and new versions. Here each commit gets its context (the parent's kscms.yaml for
+permissions, the author as a person); `kscms.revisions` then checks the record changes, streaming
+the blobs through one `git cat-file --batch` per process. Records are independent, so a large
+history is split by record over one process per CPU (`workers_for`); the findings are the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
-from collections.abc import Iterable, Iterator
+import os
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from kscms.changes import is_record_path, parse_version, record_changes
-from kscms.checks.changes import (
-    CLOCK_SKEW,
-    Actor,
-    check_actor,
-    check_append_only,
-    check_backdated,
-    check_immutable,
-    deleted_problem,
-    new_event_indices,
-)
+from kscms.changes import record_changes
+from kscms.checks.changes import Actor
 from kscms.config import CONFIG_NAME, Config, parse_config
 from kscms.diagnostics import Problem
-from kscms.gitio import Change, Commit, GitRepo
-from kscms.model.base import Record
+from kscms.gitio import Commit, GitRepo
 from kscms.repository import Repository
-from kscms.workflow.engine import replay
+from kscms.revisions import CommitContext, Item, check_revisions, introduced
 
-WAS = "in the parent commit"
+PARALLEL_FROM = 2000
+"""Record changes from which `audit` spreads the work over several processes."""
+MAX_WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -75,73 +67,15 @@ class AuditReport:
         return sum(f.problem.severity == "error" for f in self.findings)
 
 
-def _key(problem: Problem) -> tuple[str, str, str]:
-    return problem.code, problem.field, problem.message
+class _Commits:
+    """Per commit: the kscms.yaml in force, its problems, and the author as a person."""
 
-
-def _introduced(new: Iterable[Problem], old: Iterable[Problem]) -> Iterator[Problem]:
-    """Problems of the new version that the old version did not have."""
-    before = {_key(p) for p in old}
-    yield from (p for p in new if _key(p) not in before)
-
-
-def _paths(change: Change) -> tuple[str | None, str | None]:
-    """(path whose old version is compared, or None; path of the new version, or None when deleted)."""
-    if change.status == "D" or not is_record_path(change.path) or change.new_blob is None:
-        return None, None
-    old = change.old_path if change.old_blob and is_record_path(change.old_path) else None
-    return old, change.path
-
-
-def plan_reads(commits: Iterable[Commit]) -> list[str]:
-    """The blobs `_Replay` reads, in its order: it keeps each path's latest version, so a version
-    committed once is read once, and an old version only when it is not the one seen last."""
-    latest: dict[str, str | None] = {}
-    order: list[str] = []
-    for commit in commits:
-        for change in record_changes(list(commit.changes)):
-            old, new = _paths(change)
-            if old is not None and latest.get(old) != change.old_blob:
-                order.append(change.old_blob)  # type: ignore[arg-type]
-            latest.pop(change.old_path or change.path, None)
-            if new is not None:
-                if latest.get(new) != change.new_blob:
-                    order.append(change.new_blob)  # type: ignore[arg-type]
-                latest[new] = change.new_blob
-    return order
-
-
-class _Feed:
-    """Blob contents in planned order from one streamed `cat-file`; anything unplanned is read singly."""
-
-    def __init__(self, git: GitRepo, plan: list[str]) -> None:
-        self.git = git
-        self.waiting = Counter(plan)
-        self.stream = git.read_blobs(plan)
-
-    def get(self, sha: str) -> bytes:
-        while self.waiting[sha] > 0:
-            head, data = next(self.stream)
-            self.waiting[head] -= 1
-            if head == sha:
-                return data
-        return self.git.read_blob(sha)
-
-    def close(self) -> None:
-        self.stream.close()
-
-
-class _Replay:
-    """The state carried from commit to commit: parsed versions and configurations."""
-
-    def __init__(self, git: GitRepo, fallback: Config, feed: _Feed) -> None:
+    def __init__(self, git: GitRepo, fallback: Config, report: AuditReport) -> None:
         self.git = git
         self.fallback = fallback
-        self.feed = feed
+        self.report = report
         self.configs: dict[str, tuple[Config | None, list[Problem]]] = {}
         self.config_after: dict[str, str | None] = {}
-        self.latest: dict[str, tuple[str, Record | None, list[Problem]]] = {}
-        self.report = AuditReport()
 
     def config(self, blob: str | None) -> tuple[Config | None, list[Problem]]:
         if blob is None:
@@ -161,88 +95,100 @@ class _Replay:
             self.config_after[commit] = self.git.blob_at(commit, CONFIG_NAME)
         return self.config_after[commit]
 
-    def version(self, blob: str, path: str) -> tuple[Record | None, list[Problem]]:
-        hit = self.latest.get(path)
-        if hit is not None and hit[0] == blob:
-            return hit[1], hit[2]
-        record, problems = parse_version(self.feed.get(blob), path)
-        self.latest[path] = (blob, record, problems)
-        return record, problems
-
-    def commit(self, commit: Commit) -> Iterator[Problem]:
-        """The illegal changes of one commit (permissions: kscms.yaml of its first parent)."""
+    def context(self, commit: Commit) -> tuple[CommitContext, list[Problem]]:
+        """The commit's context, and the problems of the kscms.yaml it wrote."""
         before = self.config_blob(commit.parents[0]) if commit.parents else None
         after = before
-        config = self.config(before)[0]
+        problems: list[Problem] = []
         for change in commit.changes:
             if CONFIG_NAME in (change.path, change.old_path):
                 after = change.new_blob if change.path == CONFIG_NAME else None
-                new_config, problems = self.config(after)
-                yield from _introduced(problems, self.config(change.old_blob)[1])
-                config = config or new_config
+                problems += introduced(self.config(after)[1], self.config(change.old_blob)[1])
         if commit.is_merge and after == before and any(self.config_blob(p) != before for p in commit.parents):
             after = self.git.blob_at(commit.sha, CONFIG_NAME)
         self.config_after[commit.sha] = after
-        config = config or self.fallback
+        chosen = next((b for b in (before, after) if self.config(b)[0] is not None), None)
+        config = self.config(chosen)[0] or self.fallback
         actor = None if commit.is_merge else Actor.from_author(commit.author, commit.email, config)
         if actor is not None and actor.person is None and not actor.bot:
             who = f"{commit.author} <{commit.email}>"
             self.report.unknown_authors[who] = self.report.unknown_authors.get(who, 0) + 1
             actor = None
-        for change in record_changes(list(commit.changes)):
-            self.report.changes += 1
-            yield from self.change(change, commit, config, actor)
-
-    def change(
-        self, change: Change, commit: Commit, config: Config, actor: Actor | None
-    ) -> Iterator[Problem]:
-        old_path, new_path = _paths(change)
-        old: Record | None = None
-        old_problems: list[Problem] = []
-        if old_path is not None and change.old_blob:
-            old, old_problems = self.version(change.old_blob, old_path)
-        self.latest.pop(change.old_path or change.path, None)
-        if new_path is None or change.new_blob is None:
-            yield deleted_problem(change.old_path or change.path)
-            return
-        new, new_problems = self.version(change.new_blob, new_path)
-        if new is None:
-            yield from _introduced(new_problems, old_problems)
-            return
-        now = commit.date + CLOCK_SKEW
-        if old is not None:
-            yield from check_immutable(old, new, WAS)
-            yield from check_append_only(old, new, WAS)
-            old_problems = list(replay(old, config, now))
-        yield from _introduced(replay(new, config, now), old_problems)
-        if old is None and change.old_blob:
-            return  # the old version did not parse: which events are new cannot be told
-        indices = new_event_indices(old, new)
-        if actor is not None:
-            yield from check_actor(new, indices, actor, old is None)
-        if not commit.is_merge:
-            yield from check_backdated(new, indices, commit.date)
+        return CommitContext(commit.date, commit.is_merge, chosen, actor), problems
 
 
-def audit(repo: Repository, since: str | None = None) -> AuditReport:
-    """Replay the history of records/ (after commit `since`, when given) and collect illegal changes."""
+def workers_for(items: int) -> int:
+    """Processes to use: one per CPU (at most MAX_WORKERS), one for small histories."""
+    if items < PARALLEL_FROM:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS))
+
+
+def partition(items: list[Item], parts: int) -> list[list[Item]]:
+    """Split record changes into `parts` lists, keeping each record (its renames included) in one."""
+    parent: dict[str, str] = {}
+
+    def find(path: str) -> str:
+        while parent.get(path, path) != path:
+            path = parent[path]
+        return path
+
+    for _, change in items:
+        if change.old_path and change.old_path != change.path:
+            a, b = find(change.old_path), find(change.path)
+            if a != b:
+                parent[b] = a
+    shares: list[list[Item]] = [[] for _ in range(parts)]
+    for item in items:
+        shares[zlib.crc32(find(item[1].path).encode()) % parts].append(item)
+    return shares
+
+
+def _check_all(
+    root: Path, fallback: Config, contexts: list[CommitContext], items: list[Item], workers: int
+) -> list[tuple[int, Problem]]:
+    if workers <= 1:
+        return check_revisions(root, fallback, contexts, items)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    shares = [share for share in partition(items, workers) if share]
+    with ProcessPoolExecutor(len(shares), mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(check_revisions, root, fallback, contexts, share) for share in shares]
+        return [found for future in futures for found in future.result()]
+
+
+def audit(repo: Repository, since: str | None = None, workers: int | None = None) -> AuditReport:
+    """Replay the history of records/ (after commit `since`, when given) and collect illegal changes.
+
+    `workers` processes share the records (default: one per CPU for a large history).
+    """
+    report = AuditReport()
     with GitRepo(repo.root) as git:
         start = git.verify_commit(since) if since else None
         commits = list(git.log(start))
-        feed = _Feed(git, plan_reads(commits))
-        state = _Replay(git, repo.config, feed)
-        try:
-            for commit in commits:
-                state.report.commits += 1
-                problems = sorted(
-                    set(state.commit(commit)), key=lambda p: (p.path, p.line, p.code, p.message)
-                )
-                state.report.findings += [
-                    Finding(commit.sha, commit.author, commit.email, commit.date, p) for p in problems
-                ]
-        finally:
-            feed.close()
-    return state.report
+        tracker = _Commits(git, repo.config, report)
+        contexts: list[CommitContext] = []
+        found: list[list[Problem]] = []
+        items: list[Item] = []
+        for index, commit in enumerate(commits):
+            context, problems = tracker.context(commit)
+            contexts.append(context)
+            found.append(problems)
+            items += [(index, change) for change in record_changes(list(commit.changes))]
+    report.commits, report.changes = len(commits), len(items)
+    for index, problem in _check_all(
+        repo.root, repo.config, contexts, items, workers or workers_for(len(items))
+    ):
+        found[index].append(problem)
+    for commit, problems in zip(commits, found, strict=True):
+        for problem in sorted(set(problems), key=lambda p: (p.path, p.line, p.code, p.message)):
+            report.findings.append(Finding(commit.sha, commit.author, commit.email, commit.date, problem))
+    return report
 
 
 def format_text(findings: Iterable[Finding]) -> str:

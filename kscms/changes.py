@@ -10,6 +10,9 @@ record is checked, because a config change can break records that did not change
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
 from kscms.checks.changes import (
     Actor,
     check_actor,
@@ -54,19 +57,44 @@ def config_from(raw: bytes | None) -> Config | None:
     return parse_config(text)[0]
 
 
-def check_since(repo: Repository, base: str, actor: str | None) -> tuple[list[Problem], int]:
-    """Every problem of the records changed since commit `base`, and how many records were checked."""
-    with GitRepo(repo.root) as git:
+def read_since(root: Path, base: str) -> tuple[list[Change], bool, bytes | None, dict[str, bytes]]:
+    """From Git: the changes since `base`, whether kscms.yaml changed, kscms.yaml at `base` (if it
+    did) and the old contents of the changed records (by blob sha, streamed in one `cat-file`)."""
+    with GitRepo(root) as git:
         sha = git.verify_commit(base)
         changes = git.changed_paths(sha)
         config_changed = any(CONFIG_NAME in (c.path, c.old_path) for c in changes)
-        base_config = config_from(git.read_at(sha, CONFIG_NAME)) if config_changed else None
-        records = record_changes(changes)
-        olds = {
-            c.path: git.read_blob(c.old_blob)
-            for c in records
-            if c.old_blob and c.status != "D" and is_record_path(c.old_path)
-        }
+        base_config = git.read_at(sha, CONFIG_NAME) if config_changed else None
+        wanted = sorted({c.old_blob for c in record_changes(changes) if c.old_blob and c.status != "D"})
+        blobs = dict(git.read_blobs(wanted)) if wanted else {}
+    return changes, config_changed, base_config, blobs
+
+
+def check_since(repo: Repository, base: str, actor: str | None) -> tuple[list[Problem], int]:
+    """Every problem of the records changed since commit `base`, and how many records were checked."""
+    answer: list[tuple[list[Change], bool, bytes | None, dict[str, bytes]]] = []
+    failure: list[BaseException] = []
+
+    def ask_git() -> None:
+        try:
+            answer.append(read_since(repo.root, base))
+        except BaseException as exc:  # re-raised below, in the caller's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=ask_git, name="kscms-git")
+    worker.start()
+    repo.ids  # noqa: B018 - build the file-name index while Git answers
+    worker.join()
+    if failure:
+        raise failure[0]
+    changes, config_changed, base_raw, blobs = answer[0]
+    base_config = config_from(base_raw) if config_changed else None
+    records = record_changes(changes)
+    olds = {
+        c.path: blobs[c.old_blob]
+        for c in records
+        if c.old_blob in blobs and c.status != "D" and is_record_path(c.old_path)
+    }
     present = [c.path for c in records if c.status != "D"]
     problems = repo.check(None if config_changed else present)
     count = len(repo.record_paths()) if config_changed else len(records)

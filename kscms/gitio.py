@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from subprocess import PIPE
@@ -155,7 +155,7 @@ class GitRepo:
         except (self._git.GitCommandError, ValueError) as exc:
             raise GitError(f"cannot read blob {sha[:7]}: {exc}") from exc
 
-    def read_blobs(self, shas: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+    def read_blobs(self, shas: Iterable[str]) -> Generator[tuple[str, bytes], None, None]:
         """(sha, content) of each blob, in order, from one buffered `git cat-file --batch`.
 
         A thread writes the requests while the caller reads the answers, so any number of blobs

@@ -27,7 +27,9 @@ from git_helpers import (
     write,
 )
 
+from kscms.audit import audit as run_audit
 from kscms.cli import cli
+from kscms.repository import Repository
 
 GIVEN_BY_MARJA = "{at: 2026-11-06T09:00:00+01:00, by: marja, status: given}"
 DAY_OF_GIVING = "2026-11-06T10:00:00+01:00"
@@ -221,6 +223,30 @@ def test_merge_of_two_passing_branches_into_an_invalid_record(repo: Path) -> Non
     ]
     assert rows[0]["date"] == "2026-11-05T09:00:00+01:00"
     assert rows[0]["email"] == "anne@test.example"
+
+
+def test_records_split_over_processes_give_the_same_findings(repo: Path) -> None:
+    append_event(repo, COMPLIMENT, GIVEN_BY_MARJA, "given")
+    commit(repo, "Given, late", author="marja", date="2026-11-09T12:00:00+01:00")
+    renamed = "records/signals/2026/S-20261104-wachttijd-lang.md"
+    git(repo, "mv", SIGNAL, renamed)
+    replace(repo, renamed, "id: S-20261104-wachttijd", "id: S-20261104-wachttijd-lang")
+    write(repo, NEW_COMPLIMENT, NEW_COMPLIMENT_TEXT)
+    commit(repo, "Rename and add", author="karel", date="2026-11-10T12:00:00+01:00")
+    append_event(repo, renamed, "{at: 2026-11-10T13:00:00+01:00, by: anne, status: triaged}", "triaged")
+    commit(repo, "Triage", author="karel", date="2026-11-10T14:00:00+01:00")
+    opened = Repository.open(repo)
+    alone = run_audit(opened, workers=1)
+    shared = run_audit(opened, workers=2)
+    assert [(f.short, f.problem.path, f.problem.line, f.problem.code) for f in alone.findings] == [
+        (short(repo, "HEAD~2"), COMPLIMENT, 15, "backdated-event"),
+        (short(repo, "HEAD~1"), NEW_COMPLIMENT, 12, "backdated-event"),
+        (short(repo, "HEAD~1"), renamed, 2, "immutable-field"),
+        (short(repo, "HEAD"), renamed, 6, "status-needs-field"),
+        (short(repo, "HEAD"), renamed, 11, "actor-mismatch"),
+    ]
+    assert shared.findings == alone.findings
+    assert (shared.commits, shared.changes) == (alone.commits, alone.changes) == (6, 7)
 
 
 def test_not_a_git_repository_exits_2(tmp_path: Path) -> None:

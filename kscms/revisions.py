@@ -1,0 +1,180 @@
+"""Record revisions along the Git history: what `audit` checks for each changed record file.
+
+`check_revisions` takes record changes in commit order (each with the context of its commit:
+date, the kscms.yaml that grants permissions, the author as an `Actor`) and yields the problems
+each change introduced. It keeps the latest parsed version of every path, so a version is read
+and parsed once; the blobs it will read are planned up front (`plan_reads`) and stream through
+one `git cat-file --batch`. Changes of different records are independent, so `audit` may split
+them by record over several processes, each calling `check_revisions` on its share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kscms.changes import is_record_path, parse_version
+from kscms.checks.changes import (
+    CLOCK_SKEW,
+    Actor,
+    check_actor,
+    check_append_only,
+    check_backdated,
+    check_immutable,
+    deleted_problem,
+    new_event_indices,
+)
+from kscms.config import Config, parse_config
+from kscms.diagnostics import Problem
+from kscms.gitio import Change, GitRepo
+from kscms.model.base import Record
+from kscms.workflow.engine import replay
+
+WAS = "in the parent commit"
+
+
+@dataclass(frozen=True)
+class CommitContext:
+    """What the checks of one commit's record changes need to know about the commit."""
+
+    date: dt.datetime
+    """Committer date."""
+    merge: bool
+    """A merge: its changes are results neither branch had; authorship and dates are not checked."""
+    config_blob: str | None
+    """The kscms.yaml whose people and roles apply (the parent's); None: the work tree's."""
+    actor: Actor | None
+    """The author as a person, or None when the author maps to no person (not checked)."""
+
+
+Item = tuple[int, Change]
+"""A record change and the index of its commit."""
+
+
+def introduced(new: Iterable[Problem], old: Iterable[Problem]) -> Iterator[Problem]:
+    """Problems of the new version that the old version did not have (compared without lines)."""
+    before = {(p.code, p.field, p.message) for p in old}
+    yield from (p for p in new if (p.code, p.field, p.message) not in before)
+
+
+def _paths(change: Change) -> tuple[str | None, str | None]:
+    """(path whose old version is compared, or None; path of the new version, or None when deleted)."""
+    if change.status == "D" or not is_record_path(change.path) or change.new_blob is None:
+        return None, None
+    old = change.old_path if change.old_blob and is_record_path(change.old_path) else None
+    return old, change.path
+
+
+def plan_reads(changes: Iterable[Change]) -> list[str]:
+    """The blobs `check_revisions` reads, in its order: it keeps each path's latest version, so a
+    version is read once, and an old version only when it is not the one seen last."""
+    latest: dict[str, str | None] = {}
+    order: list[str] = []
+    for change in changes:
+        old, new = _paths(change)
+        if old is not None and change.old_blob and latest.get(old) != change.old_blob:
+            order.append(change.old_blob)
+        latest.pop(change.old_path or change.path, None)
+        if new is not None and change.new_blob:
+            order.append(change.new_blob)
+            latest[new] = change.new_blob
+    return order
+
+
+class _Feed:
+    """Blob contents in planned order from one streamed `cat-file`; anything unplanned is read singly."""
+
+    def __init__(self, git: GitRepo, plan: list[str]) -> None:
+        self.git = git
+        self.waiting = Counter(plan)
+        self.stream = git.read_blobs(plan)
+
+    def get(self, sha: str) -> bytes:
+        while self.waiting[sha] > 0:
+            head, data = next(self.stream)
+            self.waiting[head] -= 1
+            if head == sha:
+                return data
+        return self.git.read_blob(sha)
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+class _Revisions:
+    """The latest parsed version of each path, and the configurations met so far."""
+
+    def __init__(self, git: GitRepo, feed: _Feed, fallback: Config) -> None:
+        self.git = git
+        self.feed = feed
+        self.fallback = fallback
+        self.latest: dict[str, tuple[str, Record | None, list[Problem]]] = {}
+        self.configs: dict[str, Config] = {}
+
+    def config(self, blob: str | None) -> Config:
+        if blob is None:
+            return self.fallback
+        if blob not in self.configs:
+            try:
+                config = parse_config(self.git.read_blob(blob).decode("utf-8"))[0]
+            except UnicodeDecodeError:
+                config = None
+            self.configs[blob] = config or self.fallback
+        return self.configs[blob]
+
+    def version(self, blob: str, path: str) -> tuple[Record | None, list[Problem]]:
+        hit = self.latest.get(path)
+        if hit is not None and hit[0] == blob:
+            return hit[1], hit[2]
+        record, problems = parse_version(self.feed.get(blob), path)
+        self.latest[path] = (blob, record, problems)
+        return record, problems
+
+    def check(self, change: Change, context: CommitContext) -> Iterator[Problem]:
+        """The problems one change of one record file introduced."""
+        old_path, new_path = _paths(change)
+        old: Record | None = None
+        old_problems: list[Problem] = []
+        if old_path is not None and change.old_blob:
+            old, old_problems = self.version(change.old_blob, old_path)
+        self.latest.pop(change.old_path or change.path, None)
+        if new_path is None or change.new_blob is None:
+            yield deleted_problem(change.old_path or change.path)
+            return
+        new, new_problems = self.version(change.new_blob, new_path)
+        if new is None:
+            yield from introduced(new_problems, old_problems)
+            return
+        config = self.config(context.config_blob)
+        now = context.date + CLOCK_SKEW
+        if old is not None:
+            yield from check_immutable(old, new, WAS)
+            yield from check_append_only(old, new, WAS)
+            old_problems = list(replay(old, config, now))
+        yield from introduced(replay(new, config, now), old_problems)
+        if old is None and change.old_blob:
+            return  # the old version did not parse: which events are new cannot be told
+        indices = new_event_indices(old, new)
+        if context.actor is not None:
+            yield from check_actor(new, indices, context.actor, old is None)
+        if not context.merge:
+            yield from check_backdated(new, indices, context.date)
+
+
+def check_revisions(
+    root: Path, fallback: Config, contexts: list[CommitContext], items: list[Item]
+) -> list[tuple[int, Problem]]:
+    """(commit index, problem) for every problem the record changes `items` introduced, in order."""
+    found: list[tuple[int, Problem]] = []
+    with GitRepo(root) as git:
+        feed = _Feed(git, plan_reads(change for _, change in items))
+        revisions = _Revisions(git, feed, fallback)
+        try:
+            for index, change in items:
+                found += [(index, p) for p in revisions.check(change, contexts[index])]
+        finally:
+            feed.close()
+    return found
