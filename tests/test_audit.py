@@ -271,3 +271,18 @@ def test_repository_without_commits_has_nothing_to_audit(tmp_path: Path) -> None
         0,
         "0 commits, 0 record changes replayed: no illegal changes\n",
     )
+
+
+def test_kscms_root_in_a_subfolder_of_the_git_repository(tmp_path: Path) -> None:
+    top = tmp_path / "top"
+    top.mkdir()
+    git(top, "init", "-q", "-b", "main")
+    write(top, "README.md", "Not a record\n")
+    write(top, "data/kscms.yaml", CONFIG)
+    write(top, f"data/{NEW_COMPLIMENT}", NEW_COMPLIMENT_TEXT)
+    commit(top, "Records in data/", author="karel", date="2026-11-05T11:30:00+01:00")
+    git(top, "rm", "-q", f"data/{NEW_COMPLIMENT}")
+    commit(top, "Remove it", author="anne", date=DAY_OF_GIVING)
+    result = audit(top / "data")
+    assert located(result) == [f"{short(top)}, Anne de Boer: {NEW_COMPLIMENT}:1: error[record-deleted]"]
+    assert result.stderr == "2 commits, 2 record changes replayed: 1 illegal change(s)\n"

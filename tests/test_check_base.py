@@ -418,3 +418,18 @@ def test_check_base_through_the_console_script(repo: Path) -> None:
         text=True,
     )
     assert (done.returncode, done.stdout) == (0, "[]\n")
+
+
+def test_kscms_root_in_a_subfolder_of_the_git_repository(tmp_path: Path) -> None:
+    top = tmp_path / "top"
+    make_repo(top / "data")
+    shutil.move(str(top / "data" / ".git"), str(top / ".git"))
+    git(top, "add", "--all", ".")
+    git(top, "commit", "-q", "-m", "Records live in data/")
+    git(top, "switch", "-q", "-c", "feature")
+    root = top / "data"
+    append_event(root, COMPLIMENT, GIVEN_BY_MARJA, "given")
+    git(root, "rm", "-q", SIGNAL)
+    result = check(root, "--base", "main", "--actor", "msmit")
+    assert result.exit_code == 1
+    assert located(result) == [f"{SIGNAL}:1: error[record-deleted]"]
