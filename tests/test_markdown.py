@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kscms.site.markdown import MAX_NESTING, is_allowed_link, plain_text, render_markdown
 
@@ -109,3 +111,23 @@ def test_is_allowed_link(url: str, allowed: bool) -> None:
 
 def test_plain_text_drops_markup() -> None:
     assert plain_text("# Kop\n\n*Mooi* [link](https://x) <b>") == "Kop Mooi link <b>"
+
+
+_ALPHABET = "abcXYZé 0123456789.,;:?!'\"()/%@€$=+-–—…‘’“”\n_*#>[]<&`~|\\\t"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=80))
+def test_plain_text_fast_path_equals_the_parser(text: str) -> None:
+    from kscms.site.markdown import markdown_parser
+
+    assert render_markdown(text) == markdown_parser().render(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="abc éxyz019.,'\"()-+", min_size=1, max_size=12), max_size=6))
+def test_plain_paragraph_texts_render_like_the_parser(lines: list[str]) -> None:
+    from kscms.site.markdown import markdown_parser
+
+    text = "\n".join(lines)
+    assert render_markdown(text) == markdown_parser().render(text)

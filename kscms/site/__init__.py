@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ["build", "BuildResult", "build_date"]
 
+_SELECTED: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], Any]] = weakref.WeakKeyDictionary()
+"""Per environment: the template chosen for each tuple of candidates (misses are costly to repeat)."""
 PARALLEL_THRESHOLD = 500
 """Above this many record pages to render, a process pool renders them."""
 
@@ -77,7 +80,10 @@ def render(env: Environment, page: Page, site_kind: str) -> bytes:
     """Render one page of the `public` or `internal` site with its relative root."""
     from kscms.site.context import relative_root
 
-    template = env.select_template(list(page.templates))
+    chosen = _SELECTED.setdefault(env, {})
+    template = chosen.get(page.templates)
+    if template is None:
+        template = chosen[page.templates] = env.select_template(list(page.templates))
     return template.render(
         root=relative_root(page.path), page_path=page.path, site_kind=site_kind, **page.context
     ).encode("utf-8")

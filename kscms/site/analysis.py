@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from kscms.site.internal import Internal
 
 
+THREAD_SIGNALS = 100
+"""Signals listed under a thread (the count says how many there are)."""
+
+
 @dataclass(frozen=True)
 class ThreadView:
     theme: Link
@@ -62,7 +66,7 @@ def thread_views(site: Internal, threads: Any) -> list[ThreadView]:
             len(t.signal_ids),
             ", ".join(formats.label(k) for k in t.kinds),
             ", ".join(names.department(d) for d in t.departments),
-            tuple(site.views.link(i) for i in t.signal_ids),
+            tuple(site.views.link(i) for i in t.signal_ids[::-1][:THREAD_SIGNALS]),
         )
         for t in threads
     ]

@@ -18,7 +18,7 @@ from kscms.config import Config
 from kscms.model.compliment import Compliment
 from kscms.site.formats import Formats
 from kscms.site.i18n import ANONYMOUS_MAKER, N_
-from kscms.site.markdown import plain_text, render_markdown
+from kscms.site.markdown import render_with_text
 
 PAGE_SIZE = 100
 """Items per page of an index (the wall, the record list); bigger lists paginate."""
@@ -192,11 +192,12 @@ def public_compliment(c: Compliment, config: Config, formats: Formats | None = N
         maker = formats._(GENERIC_MAKERS.get(c.maker.kind or "customer", ANONYMOUS_MAKER))
     else:
         maker = display
+    quote_html, quote_text = render_with_text(c.body)
     return PublicCompliment(
         slug=c.id,
         title=c.title,
-        quote_html=Markup(render_markdown(c.body)),
-        quote_text=plain_text(c.body),
+        quote_html=Markup(quote_html),
+        quote_text=quote_text,
         receivers=tuple(dict.fromkeys(receivers)),
         maker=maker,
         source=formats.label(c.source) if c.source else "",

@@ -73,6 +73,7 @@ def make_environment(repo_root: Path | None, language: str, bytecode_dir: Path |
     env.globals["language"] = language
     env.filters["label"] = _label_filter(trans)
     env.filters["markdown"] = _markdown_filter
+    env.globals["fragment"] = _fragment_function(env)
     return env
 
 
@@ -98,6 +99,23 @@ def site_translations(repo_root: Path | None, language: str) -> gettext.NullTran
             combined.add_fallback(trans)
             return combined
     return trans
+
+
+def _fragment_function(env: Environment) -> Any:
+    """`fragment(name, **values)`: a partial rendered once per distinct set of values, then reused.
+
+    For parts that are the same on thousands of pages (the menu); the values must be plain strings.
+    """
+    rendered: dict[tuple[str, tuple[tuple[str, Any], ...]], Markup] = {}
+
+    def fragment(name: str, **values: Any) -> Markup:
+        key = (name, tuple(sorted(values.items())))
+        found = rendered.get(key)
+        if found is None:
+            found = rendered[key] = Markup(env.get_template(name).render(**values))
+        return found
+
+    return fragment
 
 
 def _markdown_filter(text: str) -> Markup:

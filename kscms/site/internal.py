@@ -23,6 +23,8 @@ from kscms.site.records import RecordSummary, RecordViews, record_href
 
 BOARD_DONE_SHOWN = 20
 """Closed and withdrawn columns of the board show this many (newest); the rest are counted."""
+GROUP_LIMIT = 500
+"""Rows per status group of the improvement log (newest first); the group states its full count."""
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,7 @@ class Internal:
                     else ("" if not r.origin.proposer else self.formats._("no")),
                 )
             )
-        return [StatusGroup(s, self.formats.label(s), tuple(rows), len(rows)) for s, rows in groups.items()]
+        return [StatusGroup(s, self.formats.label(s), tuple(rows[:GROUP_LIMIT]), len(rows)) for s, rows in groups.items()]
 
     def rejected(self) -> list[RejectedRow]:
         rows = []
@@ -250,13 +252,14 @@ class Internal:
             if not isinstance(c, Compliment):
                 continue
             status = c.status_at(self.moment) or c.status
-            age = self.scope.age_days(c)
+            open_stage = wf.stage_of(status) not in ("closed", "withdrawn")
+            age = self.scope.age_days(c) if open_stage else None
             receivers = ", ".join(self.views._value("receivers", r)[0].text for r in c.receivers)
             columns.setdefault(status, []).append(
                 BoardCard(
                     self.views.link(c.id),
                     receivers,
-                    self.formats.number(round_half_away(age) if age is not None else None),
+                    self.formats.number(round_half_away(age)) if age is not None else "",
                     c.id in overdue,
                     self.formats.number(overdue.get(c.id)),
                 )
@@ -331,7 +334,7 @@ def _index_pages(site: Internal, records: Sequence[Record], day: dt.date) -> Ite
         {
             "section": "board",
             "columns": site.board(overdue),
-            "norm": formats.number(float(config.norms.compliment_given_days)),
+            "norm": f"{config.norms.compliment_given_days:g}",
         },
     )
     yield Page(
