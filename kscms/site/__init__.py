@@ -105,6 +105,7 @@ def build(
     `jobs`: processes for record pages (default: one per CPU when there are many pages).
     """
     from kscms.kpi.period import as_of_moment
+    from kscms.model.compliment import Compliment
     from kscms.site.environment import make_environment, site_translations, template_dirs
     from kscms.site.formats import Formats
     from kscms.site.public import RawFile, public_pages
@@ -125,9 +126,8 @@ def build(
         formats = Formats(config.language, config.tz, site_translations(repo.root, config.language))
         site = _site_globals(config, formats, day)
         env.globals.update(site)
-        for item in public_pages(
-            (r for r in records if r.type == "compliment"), config, moment, formats, day
-        ):  # type: ignore[misc]
+        compliments = [r for r in records if isinstance(r, Compliment)]
+        for item in public_pages(compliments, config, moment, formats, day):
             _emit(writer, env, "public", item, RawFile)
             result.public_pages += 1
         for rel, data in statics.items():

@@ -95,7 +95,7 @@ def site_translations(repo_root: Path | None, language: str) -> gettext.NullTran
         user = translations(dirs[0], language)
         if isinstance(user, gettext.GNUTranslations):
             combined = copy.copy(user)
-            combined._fallback = None
+            combined._fallback = None  # type: ignore[attr-defined]
             combined.add_fallback(trans)
             return combined
     return trans

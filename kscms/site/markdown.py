@@ -83,7 +83,7 @@ def render_markdown(text: str) -> str:
     paragraphs = _plain_paragraphs(text)
     if paragraphs is not None:
         return "".join("<p>" + "\n".join(p).replace('"', "&quot;") + "</p>\n" for p in paragraphs)
-    return markdown_parser().render(text)
+    return str(markdown_parser().render(text))
 
 
 def plain_text(text: str) -> str:
