@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kscms.changes import record_changes
+from kscms.changes import config_from, record_changes
 from kscms.checks.changes import Actor
-from kscms.config import CONFIG_NAME, Config, parse_config
+from kscms.config import CONFIG_NAME, Config
 from kscms.diagnostics import Problem
 from kscms.gitio import Commit, GitRepo
 from kscms.repository import Repository
@@ -81,12 +81,7 @@ class _Commits:
         if blob is None:
             return None, []
         if blob not in self.configs:
-            try:
-                text = self.git.read_blob(blob).decode("utf-8")
-            except UnicodeDecodeError:
-                self.configs[blob] = None, [Problem(CONFIG_NAME, 1, "not-utf8", "kscms.yaml is not UTF-8")]
-            else:
-                self.configs[blob] = parse_config(text)
+            self.configs[blob] = config_from(self.git.read_blob(blob))
         return self.configs[blob]
 
     def config_blob(self, commit: str) -> str | None:

@@ -46,15 +46,15 @@ def parse_version(raw: bytes, path: str) -> tuple[Record | None, list[Problem]]:
     return (None, problems) if text is None else parse_record(text, path)
 
 
-def config_from(raw: bytes | None) -> Config | None:
-    """A kscms.yaml read out of Git, or None when it is missing or invalid."""
+def config_from(raw: bytes | None) -> tuple[Config | None, list[Problem]]:
+    """A kscms.yaml read out of Git: (config, or None when invalid, and its problems); absent: (None, [])."""
     if raw is None:
-        return None
+        return None, []
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return None
-    return parse_config(text)[0]
+        return None, [Problem(CONFIG_NAME, 1, "not-utf8", "kscms.yaml is not UTF-8: save it as UTF-8")]
+    return parse_config(text)
 
 
 def read_since(root: Path, base: str) -> tuple[list[Change], bool, bytes | None, dict[str, bytes]]:
@@ -88,7 +88,7 @@ def check_since(repo: Repository, base: str, actor: str | None) -> tuple[list[Pr
     if failure:
         raise failure[0]
     changes, config_changed, base_raw, blobs = answer[0]
-    base_config = config_from(base_raw) if config_changed else None
+    base_config = config_from(base_raw)[0] if config_changed else None
     records = record_changes(changes)
     olds = {
         c.path: blobs[c.old_blob]

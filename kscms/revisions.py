@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kscms.changes import is_record_path, parse_version
+from kscms.changes import config_from, is_record_path, parse_version
 from kscms.checks.changes import (
     CLOCK_SKEW,
     Actor,
@@ -27,7 +27,7 @@ from kscms.checks.changes import (
     deleted_problem,
     new_event_indices,
 )
-from kscms.config import Config, parse_config
+from kscms.config import Config
 from kscms.diagnostics import Problem
 from kscms.gitio import Change, GitRepo
 from kscms.model.base import Record
@@ -118,11 +118,7 @@ class _Revisions:
         if blob is None:
             return self.fallback
         if blob not in self.configs:
-            try:
-                config = parse_config(self.git.read_blob(blob).decode("utf-8"))[0]
-            except UnicodeDecodeError:
-                config = None
-            self.configs[blob] = config or self.fallback
+            self.configs[blob] = config_from(self.git.read_blob(blob))[0] or self.fallback
         return self.configs[blob]
 
     def version(self, blob: str, path: str) -> tuple[Record | None, list[Problem]]:

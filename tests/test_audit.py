@@ -286,3 +286,12 @@ def test_kscms_root_in_a_subfolder_of_the_git_repository(tmp_path: Path) -> None
     result = audit(top / "data")
     assert located(result) == [f"{short(top)}, Anne de Boer: {NEW_COMPLIMENT}:1: error[record-deleted]"]
     assert result.stderr == "2 commits, 2 record changes replayed: 1 illegal change(s)\n"
+
+
+def test_invalid_kscms_yaml_is_reported_at_the_commit_that_broke_it(repo: Path) -> None:
+    replace(repo, "kscms.yaml", "roles: [analyst]", "roles: [boss]")
+    commit(repo, "Bad role", author="anne", date=DAY_OF_GIVING)
+    broke = short(repo)
+    replace(repo, "kscms.yaml", "roles: [boss]", "roles: [analyst]")
+    commit(repo, "Fixed", author="anne", date=DAY_OF_GIVING)
+    assert located(audit(repo)) == [f"{broke}, Anne de Boer: kscms.yaml:9: error[bad-type]"]
