@@ -10,13 +10,12 @@ forms).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
+from git_helpers import git
 
 ROOT = Path(__file__).resolve().parent.parent
 INTAKE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "intake"
@@ -39,20 +38,6 @@ departments: {facturatie: {name: Facturatie}, operations: {name: Operations}}
 themes: {bereikbaarheid: {name: Bereikbaarheid}, opzeggen: {name: Opzeggen}}
 segments: {zakelijk: {feedback: personal}, particulier: {feedback: email}}
 """
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.invalid",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.invalid",
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(root: Path, *args: str) -> str:
-    env = {**os.environ, **GIT_ENV}
-    result = subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True)
-    return result.stdout
 
 
 def make_data_repo(where: Path, config: str = INTAKE_CONFIG, files: dict[str, str] | None = None) -> Path:
