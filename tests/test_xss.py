@@ -29,7 +29,7 @@ def hostile_records() -> list[tuple[dict, str]]:
         "hostile",
         DAY,
         "Titel " + HOSTILE,
-        HOSTILE,
+        HOSTILE + " control\x01character",
         maker={
             "kind": "customer",
             "name": HOSTILE,

@@ -75,7 +75,6 @@ def paginate(
     def path(n: int) -> str:
         return base if n == 1 else f"{stem}-{n}.html"
 
-    folder = base.rpartition("/")[0]
     links = tuple(Link(str(n), path(n)) for n in range(1, count + 1))
     for n in range(1, count + 1):
         chunk = items[(n - 1) * size : n * size]
@@ -87,7 +86,6 @@ def paginate(
             links if count > 1 else (),
         )
         yield path(n), chunk, pager
-    del folder
 
 
 class Names:

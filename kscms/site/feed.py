@@ -38,6 +38,14 @@ class Feed:
     entries: tuple[FeedEntry, ...]
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """Text without the characters XML 1.0 cannot hold (a feed with them would not parse)."""
+    return _NOT_XML.sub("", text)
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "kscms"
 
@@ -76,13 +84,13 @@ def build_feed(
     entries = tuple(
         FeedEntry(
             id=ident(p.path),
-            title=p.title,
+            title=_xml(p.title),
             link=url(p.path),
             updated=_stamp(p.created, tz),
-            html=str(p.quote_html),
-            summary=p.quote_text[:280],
-            author=p.maker,
-            categories=p.themes,
+            html=_xml(str(p.quote_html)),
+            summary=_xml(p.quote_text[:280]),
+            author=_xml(p.maker),
+            categories=tuple(_xml(t) for t in p.themes),
         )
         for p in newest
     )

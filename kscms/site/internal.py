@@ -224,7 +224,10 @@ class Internal:
                     else ("" if not r.origin.proposer else self.formats._("no")),
                 )
             )
-        return [StatusGroup(s, self.formats.label(s), tuple(rows[:GROUP_LIMIT]), len(rows)) for s, rows in groups.items()]
+        return [
+            StatusGroup(s, self.formats.label(s), tuple(rows[:GROUP_LIMIT]), len(rows))
+            for s, rows in groups.items()
+        ]
 
     def rejected(self) -> list[RejectedRow]:
         rows = []

@@ -55,7 +55,7 @@ def _limited(items: Sequence[RecordSummary]) -> dict[str, object]:
 
 
 def section_pages(site: Internal, day: dt.date) -> Iterator[Page]:
-    from kscms.kpi.threads import red_threads, themes_of
+    from kscms.kpi.threads import red_threads
     from kscms.site.analysis import thread_views, year_scope
 
     config, names, formats = site.config, site.names, site.formats
@@ -65,67 +65,41 @@ def section_pages(site: Internal, day: dt.date) -> Iterator[Page]:
     compliments = [r for r in records if isinstance(r, Compliment)]
     scope = year_scope(site, day)
     threads = red_threads(scope.signals)
-    all_themes = {t.theme: t for t in themes_of(scope.signals)}
 
     def summaries(items: Sequence[Record]) -> list[RecordSummary]:
         return [site.views.summary(r) for r in items]
 
-    dept_index = []
-    for key in sorted(config.departments):
-        sig = [s for s in signals if key in s.departments]
-        imp = [i for i in improvements if key in i.departments]
-        com = [c for c in compliments if key in c.departments]
-        dept_index.append(
-            SectionLink(Link(names.department(key), f"departments/{key}.html"), len(sig), len(imp), len(com))
-        )
+    for kind, folder, keys, name, field in (
+        ("department", "departments", sorted(config.departments), names.department, "departments"),
+        ("theme", "themes", sorted(config.themes), names.theme, "themes"),
+    ):
+        index = []
+        for key in keys:
+            sig, imp, com = (
+                [r for r in group if key in getattr(r, field)]
+                for group in (signals, improvements, compliments)
+            )
+            index.append(SectionLink(Link(name(key), f"{folder}/{key}.html"), len(sig), len(imp), len(com)))
+            touching = [t for t in threads if key in (t.departments if kind == "department" else (t.theme,))]
+            yield Page(
+                f"{folder}/{key}.html",
+                ("internal/section.html",),
+                {
+                    "section": folder,
+                    "kind": kind,
+                    "title": name(key),
+                    "period": scope.period.label,
+                    "signals": _limited(summaries(sig)),
+                    "improvements": _limited(summaries(imp)),
+                    "compliments": _limited(summaries(com)),
+                    "threads": thread_views(site, touching),
+                },
+            )
         yield Page(
-            f"departments/{key}.html",
-            ("internal/section.html",),
-            {
-                "section": "departments",
-                "kind": "department",
-                "title": names.department(key),
-                "period": scope.period.label,
-                "signals": _limited(summaries(sig)),
-                "improvements": _limited(summaries(imp)),
-                "compliments": _limited(summaries(com)),
-                "threads": thread_views(site, [t for t in threads if key in t.departments]),
-            },
+            f"{folder}/index.html",
+            ("internal/sections.html",),
+            {"section": folder, "kind": kind, "rows": index},
         )
-    yield Page(
-        "departments/index.html",
-        ("internal/sections.html",),
-        {"section": "departments", "kind": "department", "rows": dept_index},
-    )
-
-    theme_index = []
-    for key in sorted(config.themes):
-        sig = [s for s in signals if key in s.themes]
-        imp = [i for i in improvements if key in i.themes]
-        com = [c for c in compliments if key in c.themes]
-        theme_index.append(
-            SectionLink(Link(names.theme(key), f"themes/{key}.html"), len(sig), len(imp), len(com))
-        )
-        touching = [all_themes[key]] if key in all_themes and any(t.theme == key for t in threads) else []
-        yield Page(
-            f"themes/{key}.html",
-            ("internal/section.html",),
-            {
-                "section": "themes",
-                "kind": "theme",
-                "title": names.theme(key),
-                "period": scope.period.label,
-                "signals": _limited(summaries(sig)),
-                "improvements": _limited(summaries(imp)),
-                "compliments": _limited(summaries(com)),
-                "threads": thread_views(site, touching),
-            },
-        )
-    yield Page(
-        "themes/index.html",
-        ("internal/sections.html",),
-        {"section": "themes", "kind": "theme", "rows": theme_index},
-    )
 
     team_index = []
     for key in sorted(config.teams):
