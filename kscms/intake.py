@@ -85,7 +85,9 @@ def _labels(record_type: str, config: Config) -> dict[str, FormField]:
     return out
 
 
-def _sections(text: str, labels: dict[str, FormField]) -> tuple[dict[str, list[str]], list[str]]:
+def _sections(
+    text: str, labels: dict[str, FormField], language: str = "nl"
+) -> tuple[dict[str, list[str]], list[str]]:
     """Field id -> answer lines, cut at the headings that are labels of this form."""
     sections: dict[str, list[str]] = {}
     problems: list[str] = []
@@ -99,7 +101,7 @@ def _sections(text: str, labels: dict[str, FormField]) -> tuple[dict[str, list[s
             continue
         if f.id in sections:
             problems.append(
-                f"the heading «### {match[1] if match else ''}» appears twice: an answer may not hold "
+                f"the heading «### {bilingual(f.label, language)}» appears twice: an answer may not hold "
                 "a line that repeats a question of the form; remove it from your answer"
             )
             current = None
@@ -178,7 +180,7 @@ def parse_form(text: str, config: Config, record_type: str | None = None) -> Ans
     if record_type not in FORM_TYPES:
         raise ConfigError(f"--type {record_type}: use one of {', '.join(FORM_TYPES)}")
     labels = _labels(record_type, config)
-    sections, problems = _sections(text, labels)
+    sections, problems = _sections(text, labels, config.language)
     others = {t: len(_sections(text, _labels(t, config))[0]) for t in FORM_TYPES if t != record_type}
     best_other = max(others, key=lambda t: others[t])
     if others[best_other] > len(sections):
@@ -194,15 +196,15 @@ def parse_form(text: str, config: Config, record_type: str | None = None) -> Ans
         report = partial(answers.bad, f.id)
         lines = sections.get(f.id)
         raw = "\n".join(lines).strip("\n") if lines else ""
-        if f.type == "checkboxes":
+        if bad := _bad_character(raw):
+            report(f"«{say}» holds {bad}: retype the text without it")
+        elif f.type == "checkboxes":
             answers.values[f.id] = _checkboxes(f, lines or [], say, report)
         elif not raw.strip() or _norm(raw) in NO_RESPONSE:
             if f.required:
                 report(f"«{say}» is empty: fill it in")
         elif len(raw) > f.max_length:
             report(f"«{say}» is {len(raw):,} characters long, at most {f.max_length:,}: shorten it")
-        elif bad := _bad_character(raw):
-            report(f"«{say}» holds {bad}: retype the text without it")
         elif f.type == "dropdown":
             answers.values[f.id] = _dropdown(f, raw.strip(), say, report)
         elif f.type == "input" and "\n" in raw.strip():
@@ -346,7 +348,7 @@ def person_for(config: Config, login: str) -> str:
     """The people key of a GitHub login; ConfigError saying what to do when there is none."""
     if not LOGIN.match(login or ""):
         raise ConfigError(
-            f"--author `{login[:80]}` is not a GitHub login (letters, digits and hyphens, at most 39)"
+            f"--author {login[:80]!a} is not a GitHub login (letters, digits and hyphens, at most 39)"
         )
     key = config.person_by_github(login)
     if key is None:

@@ -213,10 +213,11 @@ def test_an_unknown_login_is_refused_saying_how_to_add_it(data_repo: Path, tmp_p
     assert not list((data_repo / "records").rglob("*.md"))
 
 
-@pytest.mark.parametrize("login", ["a b", "$(id)", "x" * 40, "", "-lead"])
-def test_a_malformed_login_is_refused(login: str, data_repo: Path) -> None:
-    with pytest.raises(KscmsError, match="is not a GitHub login"):
+@pytest.mark.parametrize("login", ["a b", "$(id)", "x" * 40, "", "-lead", "\x1b[31mred"])
+def test_a_malformed_login_is_refused_without_echoing_control_characters(login: str, data_repo: Path) -> None:
+    with pytest.raises(KscmsError, match="is not a GitHub login") as caught:
         intake(Repository(data_repo), _good_compliment(), login)
+    assert "\x1b" not in caught.value.message
 
 
 def test_the_login_is_matched_without_case(data_repo: Path) -> None:
