@@ -11,7 +11,19 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from site_helpers import SITE_CONFIG, build_site, compliment, history, make_site_repo, site_files
+import yaml
+from click.testing import CliRunner
+from site_helpers import (
+    SITE_CONFIG,
+    build_site,
+    compliment,
+    history,
+    make_site_repo,
+    site_files,
+    write_record,
+)
+
+from kscms.cli import cli
 
 DAY = dt.date(2026, 11, 2)
 
@@ -181,3 +193,22 @@ def test_public_pages_never_link_into_the_internal_site(built: Path) -> None:
 def test_dossier_is_not_mentioned_publicly(built: Path) -> None:
     text = b"".join(site_files(built / "public").values()).lower()
     assert b"dossier" not in text
+
+
+def test_compliment_with_contact_details_in_public_fields_is_held_back(tmp_path: Path) -> None:
+    """Defence in depth: even without `kscms check` first, the wall leaves such a compliment out."""
+    leaky = compliment("bel-mij", DAY, "Bel mij terug", "Bel me op 06-12345678 of mail jan@example.org")
+    fine = compliment("netjes", DAY, "Netjes geholpen", "Dank je wel")
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "kscms.yaml").write_text(yaml.safe_dump(SITE_CONFIG), encoding="utf-8")
+    for data, body in (leaky, fine):
+        write_record(root, data, body)
+    result = CliRunner().invoke(
+        cli, ["--root", str(root), "build", "--out", str(tmp_path / "out"), "--no-cache"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "C-20261102-bel-mij" in result.output and "held back" in result.output
+    public = b"".join(site_files(tmp_path / "out" / "public").values())
+    assert b"06-12345678" not in public and b"jan@example.org" not in public
+    assert b"Netjes geholpen" in public

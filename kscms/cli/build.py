@@ -65,6 +65,12 @@ def build_command(obj, out, public_only, as_of, cache_dir, no_cache, jobs):  # t
             "run `kscms check`",
             err=True,
         )
+    if result.withheld:
+        click.echo(
+            f"kscms: {len(result.withheld)} compliment(s) held back from the wall because their public fields "
+            f"seem to hold personal data: {', '.join(result.withheld)} (see `kscms check`)",
+            err=True,
+        )
     pages = result.public_pages + result.internal_pages
     click.echo(
         f"Built {pages} pages from {result.records} records as of {result.as_of} in {result.seconds:.2f} s "

@@ -51,6 +51,8 @@ class BuildResult:
     records: int = 0
     skipped: list[Problem] = field(default_factory=list)
     """Problems of records that could not be read (they are left out of the site)."""
+    withheld: list[str] = field(default_factory=list)
+    """Ids of consented compliments kept off the wall: their public fields seem to hold personal data."""
     seconds: float = 0.0
     public_only: bool = False
 
@@ -106,6 +108,7 @@ def build(
     """
     from kscms.kpi.period import as_of_moment
     from kscms.model.compliment import Compliment
+    from kscms.site.context import holds_personal_data, is_public
     from kscms.site.environment import make_environment, site_translations, template_dirs
     from kscms.site.formats import Formats
     from kscms.site.public import RawFile, public_pages
@@ -127,6 +130,9 @@ def build(
         site = _site_globals(config, formats, day)
         env.globals.update(site)
         compliments = [r for r in records if isinstance(r, Compliment)]
+        result.withheld = [
+            c.id for c in compliments if is_public(c, config, moment) and holds_personal_data(c)
+        ]
         for item in public_pages(compliments, config, moment, formats, day):
             _emit(writer, env, "public", item, RawFile)
             result.public_pages += 1

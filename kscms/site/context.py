@@ -163,6 +163,18 @@ def is_public(compliment: Compliment, config: Config, moment: dt.datetime | None
     return stage in PUBLIC_STAGES
 
 
+def holds_personal_data(compliment: Compliment) -> bool:
+    """True when a field the wall would show seems to hold an e-mail address, phone number or IBAN.
+
+    `kscms check` reports these as `personal-data`; the wall holds such a compliment back even when
+    the build runs without a check first.
+    """
+    from kscms.checks.privacy import find_personal_data
+
+    texts = (compliment.title, compliment.maker.display or "", compliment.body)
+    return any(find_personal_data(text) for text in texts)
+
+
 def public_compliment(c: Compliment, config: Config, formats: Formats | None = None) -> PublicCompliment:
     """The whitelisted public view of a compliment (call only for compliments that `is_public`)."""
     if formats is None:
@@ -219,7 +231,11 @@ def wall_items(
     compliments: Iterable[Compliment], config: Config, moment: dt.datetime, formats: Formats
 ) -> list[PublicCompliment]:
     """The wall's compliments, newest first (ties by id)."""
-    items = [public_compliment(c, config, formats) for c in compliments if is_public(c, config, moment)]
+    items = [
+        public_compliment(c, config, formats)
+        for c in compliments
+        if is_public(c, config, moment) and not holds_personal_data(c)
+    ]
     items.sort(key=lambda p: p.slug)
     items.sort(key=lambda p: p.created, reverse=True)
     return items
