@@ -114,7 +114,9 @@ class _Commits:
 
 def workers_for(items: int) -> int:
     """Processes to use: one per CPU (at most MAX_WORKERS), one for small histories."""
-    if items < PARALLEL_FROM:
+    import multiprocessing
+
+    if items < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     try:
         cpus = len(os.sched_getaffinity(0))

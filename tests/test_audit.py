@@ -295,3 +295,21 @@ def test_invalid_kscms_yaml_is_reported_at_the_commit_that_broke_it(repo: Path) 
     replace(repo, "kscms.yaml", "roles: [boss]", "roles: [analyst]")
     commit(repo, "Fixed", author="anne", date=DAY_OF_GIVING)
     assert located(audit(repo)) == [f"{broke}, Anne de Boer: kscms.yaml:9: error[bad-type]"]
+
+
+def test_partition_keeps_a_renamed_record_in_one_share() -> None:
+    from kscms.audit import partition, workers_for
+    from kscms.gitio import Change
+
+    chain = [
+        (0, Change("A", "records/a.md", None, None, "1" * 40)),
+        (1, Change("R", "records/b.md", "records/a.md", "1" * 40, "2" * 40)),
+        (2, Change("R", "records/c.md", "records/b.md", "2" * 40, "3" * 40)),
+    ]
+    others = [(i, Change("A", f"records/x{i}.md", None, None, "4" * 40)) for i in range(3, 40)]
+    shares = partition(chain + others, 3)
+    assert sorted(item for share in shares for item in share) == sorted(chain + others)
+    holding = [share for share in shares if chain[0] in share]
+    assert len(holding) == 1 and all(item in holding[0] for item in chain)
+    assert [i for i, _ in holding[0]] == sorted(i for i, _ in holding[0])
+    assert workers_for(10) == 1
