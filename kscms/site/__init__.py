@@ -108,6 +108,7 @@ def build(
     """
     from kscms.kpi.period import as_of_moment
     from kscms.model.compliment import Compliment
+    from kscms.site.cache import MarkdownMemo
     from kscms.site.context import holds_personal_data, is_public
     from kscms.site.environment import make_environment, site_translations, template_dirs
     from kscms.site.formats import Formats
@@ -133,7 +134,8 @@ def build(
         result.withheld = [
             c.id for c in compliments if is_public(c, config, moment) and holds_personal_data(c)
         ]
-        for item in public_pages(compliments, config, moment, formats, day):
+        memo = MarkdownMemo(cache)
+        for item in public_pages(compliments, config, moment, formats, day, memo):
             _emit(writer, env, "public", item, RawFile)
             result.public_pages += 1
         for rel, data in statics.items():
@@ -152,6 +154,7 @@ def build(
             for rel, data in statics.items():
                 writer.write("internal/" + rel, data)
         writer.commit()
+        memo.save()
     except BaseException:
         writer.abort()
         raise

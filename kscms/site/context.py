@@ -8,7 +8,7 @@ few fields a wall may show, and nothing else of a record can reach `public/`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,8 @@ from kscms.site.formats import Formats
 from kscms.site.i18n import ANONYMOUS_MAKER, N_
 from kscms.site.markdown import render_with_text
 
+MarkdownFunction = Callable[[str], tuple[str, str]]
+"""Markdown text -> (safe HTML, plain words)."""
 PAGE_SIZE = 100
 """Items per page of an index (the wall, the record list); bigger lists paginate."""
 PUBLIC_STAGES = ("given", "reaction_recorded", "maker_informed", "closed")
@@ -175,7 +177,12 @@ def holds_personal_data(compliment: Compliment) -> bool:
     return any(find_personal_data(text) for text in texts)
 
 
-def public_compliment(c: Compliment, config: Config, formats: Formats | None = None) -> PublicCompliment:
+def public_compliment(
+    c: Compliment,
+    config: Config,
+    formats: Formats | None = None,
+    markdown: MarkdownFunction = render_with_text,
+) -> PublicCompliment:
     """The whitelisted public view of a compliment (call only for compliments that `is_public`)."""
     if formats is None:
         from kscms.site.environment import builtin_templates
@@ -202,7 +209,7 @@ def public_compliment(c: Compliment, config: Config, formats: Formats | None = N
         maker = formats._(GENERIC_MAKERS.get(c.maker.kind or "customer", ANONYMOUS_MAKER))
     else:
         maker = display
-    quote_html, quote_text = render_with_text(c.body)
+    quote_html, quote_text = markdown(c.body)
     return PublicCompliment(
         slug=c.id,
         title=c.title,
@@ -228,11 +235,15 @@ class MonthCount:
 
 
 def wall_items(
-    compliments: Iterable[Compliment], config: Config, moment: dt.datetime, formats: Formats
+    compliments: Iterable[Compliment],
+    config: Config,
+    moment: dt.datetime,
+    formats: Formats,
+    markdown: MarkdownFunction = render_with_text,
 ) -> list[PublicCompliment]:
     """The wall's compliments, newest first (ties by id)."""
     items = [
-        public_compliment(c, config, formats)
+        public_compliment(c, config, formats, markdown)
         for c in compliments
         if is_public(c, config, moment) and not holds_personal_data(c)
     ]

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kscms import __version__
+from kscms.site.cache import PageCache
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -24,32 +26,6 @@ if TYPE_CHECKING:
 
 CHUNK = 64
 _WORKER: dict[str, Any] = {}
-
-
-class PageCache:
-    """Rendered pages by key in `<cache>/pages/<xx>/<key>.html` (written atomically)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder / "pages"
-
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.html"
-
-    def get(self, key: str) -> bytes | None:
-        try:
-            return self._path(key).read_bytes()
-        except OSError:
-            return None
-
-    def put(self, key: str, data: bytes) -> None:
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-        except OSError:  # a cache that cannot be written only costs time
-            pass
 
 
 def _init_worker(root: str, language: str, site: dict[str, Any], bytecode: str | None) -> None:
@@ -69,8 +45,7 @@ def _render_in_worker(page: Page) -> bytes:
 def _keyed(pages: Sequence[Page], fingerprint: str) -> Iterator[tuple[str, Page]]:
     for page in pages:
         digest = hashlib.sha256(fingerprint.encode())
-        digest.update(repr(page.templates).encode())
-        digest.update(repr(page.context).encode())
+        digest.update(pickle.dumps((page.templates, page.context), protocol=5))
         yield "page:" + digest.hexdigest(), page
 
 

@@ -12,6 +12,7 @@ from kscms.model.compliment import Compliment
 from kscms.site.charts import bar_chart
 from kscms.site.context import (
     Link,
+    MarkdownFunction,
     Names,
     Page,
     PublicCompliment,
@@ -22,6 +23,7 @@ from kscms.site.context import (
 )
 from kscms.site.feed import build_feed
 from kscms.site.formats import Formats
+from kscms.site.markdown import render_with_text
 
 EMBED_LIMIT = 2000
 """Up to this many compliments the search index is embedded in each wall page; above it, one
@@ -66,12 +68,17 @@ def _script_json(data: object) -> str:
 
 
 def public_pages(
-    compliments: Iterable[Compliment], config: Config, moment: dt.datetime, formats: Formats, built: dt.date
+    compliments: Iterable[Compliment],
+    config: Config,
+    moment: dt.datetime,
+    formats: Formats,
+    built: dt.date,
+    markdown: MarkdownFunction = render_with_text,
 ) -> Iterator[Page | RawFile]:
     """Every page of `public/`: wall (paginated), one page per compliment, months, how-to, feed."""
     from markupsafe import Markup
 
-    items = wall_items(compliments, config, moment, formats)
+    items = wall_items(compliments, config, moment, formats, markdown)
     pages = list(paginate(items, "index.html"))
     page_of = {p.slug: n for n, (_path, chunk, _pager) in enumerate(pages, 1) for p in chunk}
     index_json = _script_json(search_index(items, page_of))
