@@ -175,3 +175,17 @@ def test_list_and_show(make_repo) -> None:  # type: ignore[no-untyped-def]
     shown = run(root, "show", "C-20261120-given")
     assert shown.exit_code == 0 and "2026-11-22T09:00:00+01:00  given" in shown.stdout
     assert run(root, "show", "C-20261120-nope").exit_code == 1
+
+
+def test_check_warns_when_issue_forms_drift_from_kscms_yaml(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    assert CliRunner().invoke(cli, ["init", str(root), "--no-git"]).exit_code == 0
+    assert run(root, "check").stdout == ""
+    config = root / "kscms.yaml"
+    config.write_text(config.read_text().replace("name: Team 1", "name: Team Een"))
+    result = run(root, "check")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        ".github/ISSUE_TEMPLATE/compliment.yml:1: warning[forms-outdated]: form does not match kscms.yaml: "
+        "run `kscms forms`\n"
+    )

@@ -38,4 +38,5 @@ CODES: dict[str, str] = {
     "backdated-event": "an event is much older than the commit that added it",
     "base-unparsable": "a changed record does not parse at the base ref, so its change cannot be checked",
     "codeowners-outdated": ".github/CODEOWNERS does not match kscms.yaml",
+    "forms-outdated": "an issue form in .github/ISSUE_TEMPLATE/ does not match kscms.yaml (warning)",
 }

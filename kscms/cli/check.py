@@ -65,8 +65,24 @@ def check_command(
         stale = codeowners_problem(repo)
         if stale:
             problems.append(stale)
+        problems.extend(_forms_problems(repo))
     echo_problems(problems, fmt)
     if not quiet and fmt == "text":
         click.echo(summary(problems, count), err=True)
     if any(p.severity == "error" for p in problems):
         raise SystemExit(1)
+
+
+def _forms_problems(repo: Any) -> list[Any]:
+    """A warning per issue form that no longer matches kscms.yaml (only where forms are in use)."""
+    if not (repo.root / ".github" / "ISSUE_TEMPLATE").is_dir():
+        return []
+    from kscms.diagnostics import Problem
+    from kscms.forms import outdated_forms
+
+    return [
+        Problem(
+            rel, 1, "forms-outdated", "form does not match kscms.yaml: run `kscms forms`", severity="warning"
+        )
+        for rel in outdated_forms(repo)
+    ]
