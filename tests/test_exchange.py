@@ -359,3 +359,16 @@ def test_import_needs_a_known_person(make_repo: Callable[..., Path], tmp_path: P
     result = kscms(root, "import", "question-log", log, "--by", "nobody")
     assert result.exit_code == 2
     assert "--by 'nobody' is not a person in kscms.yaml: use one of ali, anne, karel, marja" in result.stderr
+
+
+def test_export_csv_to_a_pipe_keeps_escape_sequences(make_repo: Callable[..., Path]) -> None:
+    root = make_repo(
+        {
+            "records/signals/2026/S-20260701-formule.md": TITLED.format(
+                title="rood \\u001b[31mR\\u001b[0m", customer="K-1"
+            )
+        }
+    )
+    result = kscms(root, "export", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert next(csv.DictReader(io.StringIO(result.stdout)))["title"] == "rood \x1b[31mR\x1b[0m"

@@ -65,7 +65,7 @@ def export_command(obj, fmt: str, out: Path | None, events: bool) -> None:  # ty
         columns, rows = export_rows(records)
         text = csv_text(rows, columns)
     if out is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=True)  # data as it is: keep escape sequences in a pipe too
     else:
         from kscms.repository import write_atomic
 
