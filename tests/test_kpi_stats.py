@@ -128,3 +128,34 @@ def test_targets_are_judged_on_the_reported_value(
     value: object, target: dict[str, float] | None, met: bool | None
 ) -> None:
     assert judge(value, target) is met
+
+
+def test_kpi_paths_reads_improvements_and_the_period_by_file_name() -> None:
+    from kscms.kpi.period import kpi_paths
+
+    needed = kpi_paths(Period.parse("2026-Q3"))
+    assert needed("records/improvements/2024/I-20240101-oud.md") is True
+    assert needed("records/signals/2026/S-20260701-eerste.md") is True
+    assert needed("records/compliments/2026/C-20260930-laatste.md") is True
+    assert needed("records/compliments/2026/C-20260630-juni.md") is False
+    assert needed("records/signals/2026/S-20261001-oktober.md") is False
+    assert needed("records/signals/2026/vreemd-bestand.md") is True  # read, so that it is reported
+
+
+@pytest.mark.parametrize("period", ["2026-Q3", "2026-06", "2026-07", "2026", "2025"])
+@pytest.mark.parametrize("as_of", [dt.date(2026, 7, 31), dt.date(2026, 9, 30), dt.date(2026, 10, 31)])
+def test_reading_only_the_needed_files_gives_the_same_report(period: str, as_of: dt.date) -> None:
+    from kpi_helpers import kpi_org
+
+    from kscms.kpi import compute
+    from kscms.kpi.period import kpi_paths
+
+    repo = kpi_org()
+    records = repo.records()
+    needed = kpi_paths(Period.parse(period))
+    subset = [r for r in records if needed(r.path)]
+    # 10 improvements always; Q3 leaves out C-20260625, S-20260620, S-20260630 (43); July: 5 compliments,
+    # 7 signals (22); June: C-20260625, S-20260620, S-20260630 (13); 2026 all 46; 2025 improvements only
+    assert len(subset) == {"2026-Q3": 43, "2026-06": 13, "2026-07": 22, "2026": 46, "2025": 10}[period]
+    full = compute(records, repo.config, Period.parse(period), as_of).to_json()
+    assert compute(subset, repo.config, Period.parse(period), as_of).to_json() == full

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 
-def load_records(repo: Any, types: tuple[str, ...] | None = None) -> list[Any]:
-    """Every record that parses; a warning on stderr names how many files could not be read."""
-    records, problems = repo.load_all(types)
+def load_records(
+    repo: Any, types: tuple[str, ...] | None = None, where: Callable[[str], bool] | None = None
+) -> list[Any]:
+    """Every record that parses (of `types`; with `where`, only the paths it accepts).
+
+    A warning on stderr names how many of the files read could not be read.
+    """
+    if where is None:
+        records, problems = repo.load_all(types)
+    else:
+        from kscms.model.ids import id_problem
+
+        records, problems = [], []
+        for path in repo.record_paths():
+            if not where(path):
+                continue
+            record, found = repo.parse(path)
+            problems.extend(found)
+            if record is not None and not id_problem(record.id) and (types is None or record.type in types):
+                records.append(record)
     if problems:
         files = len({p.path for p in problems})
         click.echo(

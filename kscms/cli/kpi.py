@@ -32,10 +32,11 @@ def kpi_command(obj, period, from_date, to_date, as_of, fmt):  # type: ignore[no
     from kscms.cli._output import csv_text, json_text, table
     from kscms.cli._period import resolve
     from kscms.kpi import compute
+    from kscms.kpi.period import kpi_paths
 
     repo = obj.repo
     chosen, moment = resolve(repo, period, from_date, to_date, as_of)
-    report = compute(load_records(repo), repo.config, chosen, moment)
+    report = compute(load_records(repo, where=kpi_paths(chosen)), repo.config, chosen, moment)
     if fmt == "json":
         click.echo(json_text(report.to_json()), nl=False)
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -79,3 +80,22 @@ def as_of_moment(value: dt.date | dt.datetime, tz: ZoneInfo) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)
     return dt.datetime.combine(value, dt.time.max, tz)
+
+
+def kpi_paths(period: Period) -> Callable[[str], bool]:
+    """Which record files a KPI report for `period` needs, judged from the file name alone.
+
+    Improvements are all needed (they count by the date of their `implemented` event); signals and
+    compliments only when the date in their id (which `check` keeps equal to `created`) is in the
+    period. A name that holds no date is read, so that the loader can report it.
+    """
+    start, end = (f"{d.year:04d}{d.month:02d}{d.day:02d}" for d in (period.start, period.end))
+
+    def needed(path: str) -> bool:
+        name = path.rpartition("/")[2]
+        if name.startswith("I-"):
+            return True
+        day = name[2:10]
+        return not day.isdigit() or start <= day <= end
+
+    return needed
