@@ -132,3 +132,20 @@ def test_unreadable_records_are_left_out_with_a_warning(make_repo: Callable[...,
     assert result.stderr == (
         "kscms: warning: 1 record file(s) could not be read and were left out: run `kscms check`\n"
     )
+
+
+def test_unreadable_records_of_the_period_are_reported_when_only_the_period_is_read(
+    make_repo: Callable[..., Path],
+) -> None:
+    june = BROKEN.replace("C-20260701-kapot", "C-20260601-ook-kapot")
+    root = make_repo(
+        {
+            "records/compliments/2026/C-20260701-kapot.md": BROKEN,
+            "records/compliments/2026/C-20260601-ook-kapot.md": june,  # outside Q3: not read
+        }
+    )
+    result = CliRunner().invoke(cli, ["--root", str(root), "kpi", "--period", "2026-Q3", "--format", "json"])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "kscms: warning: 1 record file(s) could not be read and were left out: run `kscms check`\n"
+    )

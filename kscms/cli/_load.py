@@ -15,15 +15,15 @@ def load_records(
 
     A warning on stderr names how many of the files read could not be read.
     """
-    if where is None:
-        records, problems = repo.load_all(types)
+    paths = repo.record_paths()
+    selected = paths if where is None else [p for p in paths if where(p)]
+    if len(selected) == len(paths):
+        records, problems = repo.load_all(types)  # every file: in worker processes when it pays off
     else:
         from kscms.model.ids import id_problem
 
         records, problems = [], []
-        for path in repo.record_paths():
-            if not where(path):
-                continue
+        for path in selected:
             record, found = repo.parse(path)
             problems.extend(found)
             if record is not None and not id_problem(record.id) and (types is None or record.type in types):
