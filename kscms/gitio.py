@@ -221,6 +221,8 @@ class GitRepo:
             "--no-abbrev",
             "--no-ext-diff",
             "--no-textconv",
+            "--no-color",
+            "--no-relative",
             base,
             "--",
             *self._pathspecs(),
@@ -268,6 +270,9 @@ class GitRepo:
             "--no-abbrev",
             "--no-ext-diff",
             "--no-textconv",
+            "--no-color",
+            "--no-relative",
+            "--no-show-signature",
             _LOG_FORMAT,
         ]
         args += [f"{since}..HEAD"] if since else ["HEAD"]

@@ -433,3 +433,20 @@ def test_kscms_root_in_a_subfolder_of_the_git_repository(tmp_path: Path) -> None
     result = check(root, "--base", "main", "--actor", "msmit")
     assert result.exit_code == 1
     assert located(result) == [f"{SIGNAL}:1: error[record-deleted]"]
+
+
+def test_user_git_config_does_not_change_what_is_read(repo: Path) -> None:
+    for key, value in (
+        ("color.ui", "always"),
+        ("diff.relative", "true"),
+        ("diff.renames", "false"),
+        ("log.showSignature", "true"),
+        ("diff.external", "false"),
+    ):
+        git(repo, "config", key, value)
+    git(repo, "rm", "-q", SIGNAL)
+    append_event(repo, COMPLIMENT, GIVEN_BY_MARJA, "given")
+    result = check(repo, "--base", "main", "--actor", "msmit")
+    assert located(result) == [f"{SIGNAL}:1: error[record-deleted]"]
+    audited = CliRunner().invoke(cli, ["--root", str(repo), "audit"])
+    assert (audited.exit_code, audited.stdout) == (0, "")
