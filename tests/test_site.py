@@ -100,8 +100,8 @@ def test_kpi_json_equals_kscms_kpi_for_the_same_as_of(minimal_root: Path, tmp_pa
         cli, ["--root", str(minimal_root), "kpi", "--format", "json", "--as-of", "2026-11-20"]
     )
     assert kpi.exit_code == 0, kpi.output
-    assert (tmp_path / "out" / "internal" / "kpi.json").read_text(encoding="utf-8") == kpi.output
-    assert json.loads(kpi.output)["period"] == {"from": "2026-10-01", "to": "2026-12-31"}
+    assert (tmp_path / "out" / "internal" / "kpi.json").read_text(encoding="utf-8") == kpi.stdout
+    assert json.loads(kpi.stdout)["period"] == {"from": "2026-10-01", "to": "2026-12-31"}
 
 
 # ---- the command ---------------------------------------------------------------------------------
