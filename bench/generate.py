@@ -16,6 +16,7 @@ writes plain files without Git.
 from __future__ import annotations
 
 import argparse
+import bisect
 import datetime as dt
 import json
 import random
@@ -31,6 +32,8 @@ import corpus
 from corpus import yaml_value
 from simulation import (
     AMSTERDAM,
+    CUTOFF,
+    FIRST_DAY,
     CapIndex,
     Draft,
     OriginIndex,
@@ -54,27 +57,32 @@ SIGNAL_KINDS = {
 }
 CAP_SHARE = 0.15
 GITIGNORE = "_site/\n.kscms-cache/\n"
-AUTHOR = "kscms bench <bench@example.org>"
 
 
 @dataclass(frozen=True)
 class Version:
-    """One state of a record to write in a commit: after ``upto`` steps (None: all), with late fields or not."""
+    """One state of a record to write in a commit: after ``upto`` steps, naming ``links`` improvements."""
 
     draft: Draft
-    upto: int | None
-    with_late: bool
+    upto: int
+    links: list[str]
 
     def text(self) -> bytes:
         """The file contents of this version."""
-        return self.draft.render(self.upto, self.with_late).encode()
+        return self.draft.render(self.upto, self.links).encode()
+
+    @property
+    def last_at(self) -> dt.datetime:
+        """Time of the last event in this version."""
+        return self.draft.steps[self.upto - 1].at
 
 
 @dataclass(frozen=True)
 class Commit:
-    """A commit to write: message, author time and the files it adds or changes."""
+    """A commit to write: message, author (``Name <email>``), time and the files it adds or changes."""
 
     message: str
+    author: str
     when: dt.datetime
     files: list[tuple[str, bytes]]
 
@@ -86,7 +94,11 @@ def build_staff(rng: random.Random) -> tuple[Staff, dict[str, dict[str, object]]
     def add(roles: list[str], team: str | None = None, manages: str | None = None) -> str:
         first, last = corpus.FIRST_NAMES[len(people) % len(corpus.FIRST_NAMES)], rng.choice(corpus.LAST_NAMES)
         key = corpus.slugify(first, 1)
-        person: dict[str, object] = {"name": f"{first} {last}", "github": f"{key}-{corpus.slugify(last, 3)}"}
+        person: dict[str, object] = {
+            "name": f"{first} {last}",
+            "github": f"{key}-{corpus.slugify(last, 3)}",
+            "email": f"{key}@example.org",
+        }
         if roles:
             person["roles"] = roles
         if team:
@@ -190,51 +202,85 @@ def simulate(rng: random.Random, count: int, staff: Staff) -> list[Draft]:
     signal_by_id = {d.id: d for d in signals}
     for improvement in improvements:
         for signal_id in improvement.fields["origin"].get("signals", []):
-            signal_by_id[signal_id].late.setdefault("improvements", []).append(improvement.id)
+            signal_by_id[signal_id].links.append(improvement.id)
     return sorted(signals + improvements + compliments, key=lambda d: (d.created, d.id))
 
 
-def plan_commits(rng: random.Random, drafts: list[Draft], commits: int, config: str) -> Iterator[Commit]:
-    """Spread the records over ``commits`` commits: additions in creation order, then appended events.
+def update_times(updates: int) -> list[dt.datetime]:
+    """One closing commit a day, at 18:30, on the last ``updates`` days before the cutoff."""
+    last = CUTOFF.date()
+    return [
+        dt.datetime.combine(last - dt.timedelta(days=updates - 1 - k), dt.time(18, 30), AMSTERDAM)
+        for k in range(updates)
+    ]
 
-    About a fifth of the records (never a CAP, which compliments may already cite) is first committed
-    part-way through its history and brought up to date in one or two of the closing commits; signals
-    that name improvements get that list in a closing commit, when those improvements exist.
+
+def version_points(drafts: list[Draft], adds: int, closing: list[dt.datetime]) -> dict[str, dict[int, int]]:
+    """For each record: commit slot -> how many of its steps that commit holds.
+
+    Steps up to a day before the first closing commit are imported by the ``adds`` batches, in order of
+    creation; later steps are committed by the closing commit of their day (within 24 hours).
+    """
+    window = closing[0] - dt.timedelta(days=1) if closing else CUTOFF
+    early = [d for d in drafts if d.steps[0].at <= window]
+    batch = {d.id: i * adds // len(early) for i, d in enumerate(early)}
+    points: dict[str, dict[int, int]] = {}
+    for draft in drafts:
+        slots = points[draft.id] = {}
+        for count, step in enumerate(draft.steps, start=1):
+            slot = batch[draft.id] if step.at <= window else adds + bisect.bisect_left(closing, step.at)
+            slots[slot] = count
+    return points
+
+
+def link_points(drafts: list[Draft], points: dict[str, dict[int, int]]) -> dict[str, list[tuple[int, str]]]:
+    """For each signal: (slot, improvement id) from which on it names that improvement.
+
+    A signal names an improvement from the commit that adds the improvement on; when the signal has no
+    version of its own in that commit, it gets one (same events, one more link).
+    """
+    links: dict[str, list[tuple[int, str]]] = {}
+    for draft in drafts:
+        for improvement in draft.links:
+            slot = min(points[improvement])
+            links.setdefault(draft.id, []).append((slot, improvement))
+            slots = points[draft.id]
+            if slot not in slots:  # the signal exists by then: it was created on an earlier day
+                slots[slot] = max(n for s, n in slots.items() if s < slot)
+    for named in links.values():
+        named.sort()
+    return links
+
+
+def plan_commits(drafts: list[Draft], commits: int, config: str, author: str) -> Iterator[Commit]:
+    """Spread the records over ``commits`` commits, the way a team would have committed them.
+
+    Three quarters of the commits import the records' histories up to some fifty days before the
+    cutoff (in order of creation); the last quarter are daily commits that add the records created
+    and append the events that happened on that day, each within a day of the events it holds.
     """
     updates = max(1, commits // 4) if commits > 1 else 0
     adds = commits - updates
-    later: list[list[Version]] = [[] for _ in range(updates)]
-    first: list[Version] = []
+    closing = update_times(updates)
+    points = version_points(drafts, adds, closing)
+    links = link_points(drafts, points)
+    slots: list[list[Version]] = [[] for _ in range(commits)]
     for draft in drafts:
-        steps = len(draft.steps)
-        split = updates and draft.fields.get("kind") != "cap" and steps >= 2 and rng.random() < 0.2
-        if not updates or not (split or draft.late):
-            first.append(Version(draft, None, True))
-            continue
-        start = rng.randint(1, steps - 1) if split else steps
-        first.append(Version(draft, start, False))
-        versions: list[int | None] = [None]
-        if steps - start >= 2 and rng.random() < 0.5:
-            versions.insert(0, rng.randint(start + 1, steps - 1))
-        slots = sorted(rng.sample(range(updates), min(len(versions), updates)))
-        for slot, upto in zip(slots, versions[-len(slots) :], strict=True):
-            later[slot].append(Version(draft, upto, True))
-    size = -(-len(first) // adds)
-    batches = [first[i * size : (i + 1) * size] for i in range(adds)]
-    for number, batch in enumerate(batches, start=1):
-        files = [(v.draft.path, v.text()) for v in batch]
-        if number == 1:
+        named = links.get(draft.id, [])
+        for slot, upto in sorted(points[draft.id].items()):
+            slots[slot].append(Version(draft, upto, [i for s, i in named if s <= slot]))
+    when = dt.datetime.combine(FIRST_DAY, dt.time(7), AMSTERDAM)
+    for slot, versions in enumerate(slots):
+        files = [(v.draft.path, v.text()) for v in versions]
+        if slot == 0:
             files = [("kscms.yaml", config.encode()), (".gitignore", GITIGNORE.encode()), *files]
-        when = max((v.draft.steps[0].at for v in batch), default=dt.datetime(2024, 1, 1, tzinfo=AMSTERDAM))
-        yield Commit(f"Add {len(batch)} records (batch {number}/{adds})", when, files)
-    closing = dt.datetime(2026, 11, 19, 18, 0, tzinfo=AMSTERDAM)
-    for number, batch in enumerate(later, start=1):
-        files = [(v.draft.path, v.text()) for v in batch]
-        yield Commit(
-            f"Move {len(batch)} records on (update {number}/{updates})",
-            closing + dt.timedelta(minutes=number),
-            files,
-        )
+        if slot < adds:
+            when = max([when + dt.timedelta(minutes=1), *(v.last_at for v in versions)])
+            message = f"Import {len(versions)} records (batch {slot + 1}/{adds})"
+        else:
+            when = closing[slot - adds]
+            message = f"Record the day's steps: {len(versions)} records ({when:%Y-%m-%d})"
+        yield Commit(message, author, when, files)
 
 
 def fast_import_stream(commits: Iterable[Commit]) -> Iterator[bytes]:
@@ -243,7 +289,8 @@ def fast_import_stream(commits: Iterable[Commit]) -> Iterator[bytes]:
         message = commit.message.encode()
         stamp = f"{int(commit.when.timestamp())} {commit.when.strftime('%z')}"
         head = [
-            f"commit refs/heads/main\nmark :{mark}\nauthor {AUTHOR} {stamp}\ncommitter {AUTHOR} {stamp}\n",
+            f"commit refs/heads/main\nmark :{mark}\n",
+            f"author {commit.author} {stamp}\ncommitter {commit.author} {stamp}\n",
             f"data {len(message)}\n",
         ]
         yield "".join(head).encode() + message + b"\n"
@@ -254,14 +301,18 @@ def fast_import_stream(commits: Iterable[Commit]) -> Iterator[bytes]:
         yield b"\n"
 
 
-def write_git(out: Path, commits: Iterable[Commit]) -> None:
-    """Create a Git repository at ``out`` holding ``commits`` and check out its last state."""
+def write_git(out: Path, commits: Iterable[Commit], author: str) -> None:
+    """Create a Git repository at ``out`` holding ``commits`` and check out its last state.
+
+    Later commits in it (the benchmark's) are made by ``author`` too.
+    """
 
     def git(*args: str) -> None:
         subprocess.run(["git", "-C", str(out), *args], check=True)
 
     git("init", "-q", "-b", "main")
-    for key, value in (("gc.auto", "0"), ("user.name", "kscms bench"), ("user.email", "bench@example.org")):
+    name, _, email = author.partition(" <")
+    for key, value in (("gc.auto", "0"), ("user.name", name), ("user.email", email.rstrip(">"))):
         git("config", key, value)
     proc = subprocess.Popen(["git", "-C", str(out), "fast-import", "--quiet"], stdin=subprocess.PIPE)
     assert proc.stdin is not None
@@ -293,7 +344,9 @@ def generate(count: int, out: Path, seed: int, commits: int) -> dict[str, float 
     simulated = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     if commits > 0:
-        write_git(out, plan_commits(rng, drafts, commits, config))
+        coordinator = people[staff.coordinators[0]]
+        author = f"{coordinator['name']} <{coordinator['email']}>"
+        write_git(out, plan_commits(drafts, commits, config, author), author)
     else:
         write_files(out, drafts, config)
     done = time.perf_counter()

@@ -3,7 +3,7 @@
 A record is simulated as a :class:`Draft`: its fixed front matter plus a list of
 :class:`Step` s, one per history event, each carrying the fields that the new
 status requires.  Any prefix of the steps is therefore itself a valid record,
-which lets the generator commit a record early and append events later.
+which lets the generator commit a record as its events happen.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class Step:
 
 @dataclass
 class Draft:
-    """A record under construction: fixed fields, workflow steps, late fields and body."""
+    """A record under construction: fixed fields, workflow steps, body, and the improvements citing it."""
 
     id: str
     type: str
@@ -60,7 +60,8 @@ class Draft:
     fields: dict[str, Any]
     steps: list[Step]
     body: str
-    late: dict[str, Any] = field(default_factory=dict)
+    links: list[str] = field(default_factory=list)
+    """Ids of the improvements that cite this signal (its `improvements` field), oldest first."""
 
     @property
     def path(self) -> str:
@@ -71,8 +72,8 @@ class Draft:
         """Time of the step that moved the record to ``status``, if any."""
         return next((s.at for s in self.steps if s.status == status), None)
 
-    def render(self, upto: int | None = None, with_late: bool = True) -> str:
-        """Render the record file as it stands after ``steps[:upto]`` (all steps when None)."""
+    def render(self, upto: int | None = None, links: list[str] | None = None) -> str:
+        """The record file after ``steps[:upto]`` (all when None), naming ``links`` (all when None)."""
         steps = self.steps if upto is None else self.steps[:upto]
         data = {k: dict(v) if isinstance(v, dict) else v for k, v in self.fields.items()}
         for step in steps:
@@ -82,8 +83,9 @@ class Draft:
                     data.setdefault(head, {})[tail] = value
                 else:
                     data[head] = value
-        if with_late:
-            data.update(self.late)
+        shown = self.links if links is None else links
+        if shown:
+            data["improvements"] = shown
         lines = [
             "---",
             f"id: {self.id}",
