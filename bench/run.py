@@ -114,7 +114,10 @@ def measure(argv: list[str], cwd: Path, timeout: float) -> Sample:
 
 def run_quiet(argv: list[str], cwd: Path) -> str:
     """Run an unmeasured command (git, a warm-up build); return its output, raise CommandFailed on failure."""
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    try:
+        done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    except OSError as exc:
+        raise CommandFailed(f"{argv[0]}: {exc.strerror}") from exc
     if done.returncode != 0:
         first = (done.stderr or done.stdout).strip().splitlines()
         raise CommandFailed(f"{Path(argv[0]).name} exit {done.returncode}: {first[0] if first else ''}"[:200])
