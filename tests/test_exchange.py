@@ -203,6 +203,12 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> str:
     return str(path)
 
 
+def import_log(root: Path, tmp_path: Path, text: str) -> tuple[str, Result]:
+    """Write a question log and import it (registered by ali at AT): (file, result)."""
+    log = write(tmp_path, "log.csv", text)
+    return log, kscms(root, "import", "question-log", log, "--by", "ali", "--at", AT)
+
+
 def records_of(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in (root / "records").rglob("*.md"))
 
@@ -211,13 +217,12 @@ def test_import_question_log_writes_valid_question_signals(
     make_repo: Callable[..., Path], tmp_path: Path
 ) -> None:
     root = make_repo()
-    log = write(
+    _log, result = import_log(
+        root,
         tmp_path,
-        "log.csv",
         "\ufeffDate;Channel;Topic;Count\n2026-09-30;phone;Opzeggen contract;120\n\n"
         "2026-09-30;Web;Opzeggen contract;12\n2026-09-29;chat;Factuur;1\n",
     )
-    result = kscms(root, "import", "question-log", log, "--by", "ali", "--at", AT)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "records/signals/2026/S-20260930-vraag-opzeggen-contract-120x-phone.md",
@@ -244,13 +249,12 @@ def test_import_refuses_bad_rows_with_their_numbers_and_writes_nothing(
     make_repo: Callable[..., Path], tmp_path: Path
 ) -> None:
     root = make_repo()
-    log = write(
+    log, result = import_log(
+        root,
         tmp_path,
-        "log.csv",
         "date,channel,topic,count\n2026-09-30,phone,Opzeggen,3\n2026-13-01,fax,,0\n"
         "2026-09-30,phone,Factuur\n2099-01-01,web,Later,2\n",
     )
-    result = kscms(root, "import", "question-log", log, "--by", "ali", "--at", AT)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{log}:3: error[bad-type]: row 3: `date` is '2026-13-01': expected YYYY-MM-DD",
