@@ -21,7 +21,10 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
+    ),
 ]
 
 
@@ -160,13 +163,33 @@ def _page_types(site: Path) -> list[Path]:
         if p.name[0] in "SCI" and p.name[0] not in by_type:
             by_type[p.name[0]] = p
     pages = [
-        public / "index.html", next((public / "c").iterdir()), public / "months.html", public / "how.html",
-        *(internal / name for name in ("index.html", "improvements.html", "rejected.html", "threads.html", "pareto.html",
-                                       "questions.html", "survey.html", "board.html", "due.html", "people.html")),
-        internal / "records" / "index.html", *by_type.values(),
-        internal / "departments" / "index.html", next((internal / "departments").glob("[!i]*.html")),
-        internal / "themes" / "index.html", next((internal / "themes").glob("[!i]*.html")),
-        internal / "teams" / "index.html", next((internal / "teams").glob("[!i]*.html")),
+        public / "index.html",
+        next((public / "c").iterdir()),
+        public / "months.html",
+        public / "how.html",
+        *(
+            internal / name
+            for name in (
+                "index.html",
+                "improvements.html",
+                "rejected.html",
+                "threads.html",
+                "pareto.html",
+                "questions.html",
+                "survey.html",
+                "board.html",
+                "due.html",
+                "people.html",
+            )
+        ),
+        internal / "records" / "index.html",
+        *by_type.values(),
+        internal / "departments" / "index.html",
+        next((internal / "departments").glob("[!i]*.html")),
+        internal / "themes" / "index.html",
+        next((internal / "themes").glob("[!i]*.html")),
+        internal / "teams" / "index.html",
+        next((internal / "teams").glob("[!i]*.html")),
     ]
     return pages
 
@@ -181,7 +204,9 @@ def test_every_page_type_has_no_wcag_21_aa_violations(browser: object, demo_site
     w = Watched(browser)
     for path in pages:
         page = w.open(path)
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]})
+        results = axe.run(
+            page, options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
+        )
         violations = results.response["violations"]
         if violations:
             failures[path.relative_to(demo_site).as_posix()] = [
@@ -196,14 +221,18 @@ def test_axe_finds_violations_when_there_are_some(browser: object, tmp_path: Pat
     from axe_playwright_python.sync_playwright import Axe
 
     bad = tmp_path / "bad.html"
-    bad.write_text("<!DOCTYPE html><html><head><title>x</title></head><body><input type=text><img src=a.png></body></html>")
+    bad.write_text(
+        "<!DOCTYPE html><html><head><title>x</title></head><body><input type=text><img src=a.png></body></html>"
+    )
     w = Watched(browser)
     results = Axe().run(w.open(bad), options={"runOnly": {"type": "tag", "values": WCAG}})
     assert {v["id"] for v in results.response["violations"]} >= {"html-has-lang", "label", "image-alt"}
     w.close()
 
 
-@pytest.mark.parametrize("name", ["public/index.html", "internal/index.html", "internal/board.html", "internal/improvements.html"])
+@pytest.mark.parametrize(
+    "name", ["public/index.html", "internal/index.html", "internal/board.html", "internal/improvements.html"]
+)
 def test_pages_are_usable_at_375_px(browser: object, demo_site: Path, name: str) -> None:
     w = Watched(browser, width=375)
     page = w.open(demo_site / name)
@@ -234,7 +263,9 @@ def test_hostile_records_never_open_a_dialog(browser: object, hostile_site: Path
 def test_hostile_dialog_would_be_caught(browser: object, tmp_path: Path) -> None:
     """The dialog watch can fail: a page that does open one is seen."""
     (tmp_path / "a.js").write_text("alert('caught');")
-    (tmp_path / "a.html").write_text('<!DOCTYPE html><html lang="en"><title>a</title><script src="a.js"></script></html>')
+    (tmp_path / "a.html").write_text(
+        '<!DOCTYPE html><html lang="en"><title>a</title><script src="a.js"></script></html>'
+    )
     w = Watched(browser)
     w.open(tmp_path / "a.html")
     assert w.dialogs == ["caught"]

@@ -74,6 +74,10 @@ LABELS: dict[str, str] = {
     "partner": N_("partner"),
     "public": N_("member of the public"),
     "organisation": N_("the whole organisation"),
+    # severities
+    "low": N_("low"),
+    "medium": N_("medium"),
+    "high": N_("high"),
     # roles
     "coordinator": N_("coordinator"),
     "giver": N_("giver"),

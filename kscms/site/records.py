@@ -29,6 +29,7 @@ _SHOWN_APART = {
 }
 _PEOPLE_FIELDS = {"giver", "coordinator", "owner", "origin.proposer", "employee_idea.proposer"}
 _ID_FIELDS = {"improvements", "origin.signals", "origin.compliments", "cap"}
+_LABELLED_FIELDS = {"source", "channel", "sentiment", "maker.kind", "decision.outcome", "complaint.severity"}
 
 
 def record_href(record_id: str) -> str:
@@ -181,6 +182,8 @@ class RecordViews:
                     )
                 else:
                     links.append(Link(self.formats.label(v)))
+            elif name in _LABELLED_FIELDS and isinstance(v, str):
+                links.append(Link(self.formats.label(v)))
             elif isinstance(v, bool) or v is None or isinstance(v, float | int):
                 links.append(Link(self.formats.number(v)))
             else:
