@@ -297,17 +297,17 @@ class Internal:
 
 def internal_pages(
     records: Sequence[Record], config: Config, moment: dt.datetime, formats: Formats, day: dt.date
-) -> tuple[Iterator[Page | RawFile], list[Page]]:
-    """(the index pages of `internal/`, the record pages: rendered apart, cached and in parallel)."""
+) -> tuple[Iterator[Page | RawFile], Iterator[Page]]:
+    """(the index pages of `internal/`, the record pages: built lazily, rendered apart, cached, in parallel)."""
     site = Internal(records, config, moment, formats)
-    record_pages = [
+    record_pages = (
         Page(
             record_href(r.id),
             (f"internal/record-{r.type}.html", "internal/record.html"),
             {"section": "records", "record": site.views.view(r)},
         )
         for r in site.records
-    ]
+    )
     return _index_pages(site, records, day), record_pages
 
 

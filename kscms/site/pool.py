@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from kscms.site.writer import SiteWriter
 
 CHUNK = 64
+"""Pages handed to a worker process at a time."""
+BATCH = 2000
+"""Record pages keyed, looked up and rendered together: bounds memory for very large repositories."""
 _WORKER: dict[str, Any] = {}
 
 
@@ -42,7 +46,7 @@ def _render_in_worker(page: Page) -> bytes:
     return render(_WORKER["env"], page, "internal")
 
 
-def _keyed(pages: Sequence[Page], fingerprint: str) -> Iterator[tuple[str, Page]]:
+def _keyed(pages: Iterable[Page], fingerprint: str) -> Iterator[tuple[str, Page]]:
     for page in pages:
         digest = hashlib.sha256(fingerprint.encode())
         digest.update(pickle.dumps((page.templates, page.context), protocol=5))
@@ -52,7 +56,7 @@ def _keyed(pages: Sequence[Page], fingerprint: str) -> Iterator[tuple[str, Page]
 def render_records(
     writer: SiteWriter,
     env: Environment,
-    pages: Sequence[Page],
+    pages: Iterable[Page],
     root: Path,
     language: str,
     site: dict[str, Any],
@@ -60,38 +64,60 @@ def render_records(
     jobs: int | None,
     threshold: int,
 ) -> int:
-    """Write every record page under `internal/`; returns how many."""
-    from kscms.site import render
+    """Write every record page under `internal/`, `BATCH` pages at a time; returns how many.
+
+    A process pool renders when a batch has more than `threshold` pages to render (or whenever
+    `jobs` > 1 is asked for); the pool starts once and serves every later batch.
+    """
     from kscms.site.environment import templates_fingerprint
 
     fingerprint = "\0".join([__version__, language, templates_fingerprint(root), repr(sorted(site.items()))])
     cache = PageCache(cache_dir) if cache_dir is not None else None
-    misses: list[tuple[str, str, Page]] = []
-    for key, page in _keyed(pages, fingerprint):
-        rel = "internal/" + page.path
-        if writer.reuse(rel, key):
-            continue
-        data = cache.get(key.removeprefix("page:")) if cache else None
-        if data is not None:
-            writer.write(rel, data, key)
-            continue
-        misses.append((rel, key, page))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if len(misses) > threshold and workers > 1:
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            initializer=_init_worker,
-            initargs=(str(root), language, site, str(cache_dir / "jinja") if cache_dir else None),
-        ) as pool:
-            rendered = pool.map(_render_in_worker, [p for _r, _k, p in misses], chunksize=CHUNK)
+    count = 0
+    with ExitStack() as stack:
+        pool: ProcessPoolExecutor | None = None
+        for batch in _batches(_keyed(pages, fingerprint), BATCH):
+            count += len(batch)
+            misses: list[tuple[str, str, Page]] = []
+            for key, page in batch:
+                rel = "internal/" + page.path
+                if writer.reuse(rel, key):
+                    continue
+                data = cache.get(key.removeprefix("page:")) if cache else None
+                if data is not None:
+                    writer.write(rel, data, key)
+                else:
+                    misses.append((rel, key, page))
+            if pool is None and workers > 1 and misses and (len(misses) > threshold or (jobs or 0) > 1):
+                bytecode = str(cache_dir / "jinja") if cache_dir else None
+                pool = stack.enter_context(
+                    ProcessPoolExecutor(
+                        workers, initializer=_init_worker, initargs=(str(root), language, site, bytecode)
+                    )
+                )
+            rendered = _render_all(env, pool, [page for _rel, _key, page in misses])
             for (rel, key, _page), data in zip(misses, rendered, strict=True):
                 writer.write(rel, data, key)
                 if cache:
                     cache.put(key.removeprefix("page:"), data)
-    else:
-        for rel, key, page in misses:
-            data = render(env, page, "internal")
-            writer.write(rel, data, key)
-            if cache:
-                cache.put(key.removeprefix("page:"), data)
-    return len(pages)
+    return count
+
+
+def _render_all(env: Environment, pool: ProcessPoolExecutor | None, pages: list[Page]) -> Iterator[bytes]:
+    from kscms.site import render
+
+    if pool is not None and len(pages) > 1:
+        return pool.map(_render_in_worker, pages, chunksize=CHUNK)
+    return (render(env, page, "internal") for page in pages)
+
+
+def _batches(items: Iterable[tuple[str, Page]], size: int) -> Iterator[list[tuple[str, Page]]]:
+    batch: list[tuple[str, Page]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
