@@ -386,6 +386,8 @@ def _plain_ok(text: str) -> bool:
         return False
     if text[0] in "-?:,[]{}#&*!|>'\"%@`" or text.lower() in {"yes", "no", "on", "off", "y", "n"}:
         return False
+    if text.endswith(":") or ":?" in text:  # a mapping key, or libyaml's "unexpected ':'" in flow style
+        return False
     return not any(c in text for c in (": ", " #", ",", "[", "]", "{", "}", "\t")) and text.isprintable()
 
 
@@ -403,6 +405,19 @@ def dump_flow(value: Any) -> str:
     return dump_scalar(value)
 
 
+def _literal(key: Any, k: str, value: str, pad: str) -> str | None:
+    """`k: |` and `value` as a literal block, or None when that would not read back as `value`.
+
+    Carriage returns, Unicode line breaks, a first line that starts with a space and extra final
+    newlines cannot be written literally; such text is written double-quoted instead.
+    """
+    body = "".join(f"{pad}  {ln}\n" if ln else "\n" for ln in value.rstrip("\n").split("\n"))
+    chomp = "" if value.endswith("\n") else "-"
+    text = f"{pad}{k}: |{chomp}\n{body}"
+    parsed = load(text)
+    return text if not parsed.issues and parsed.data == {key: value} else None
+
+
 def dump_block(data: dict[str, Any], indent: int = 0) -> str:
     """A mapping in block style whose small collections are written in flow style (the record style)."""
     pad = " " * indent
@@ -412,10 +427,8 @@ def dump_block(data: dict[str, Any], indent: int = 0) -> str:
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             lines.append(f"{pad}{k}:\n")
             lines.extend(f"{pad}  - {dump_flow(v)}\n" for v in value)
-        elif isinstance(value, str) and "\n" in value:
-            body = "".join(f"{pad}  {ln}\n" if ln else "\n" for ln in value.rstrip("\n").split("\n"))
-            chomp = "" if value.endswith("\n") else "-"
-            lines.append(f"{pad}{k}: |{chomp}\n{body}")
+        elif isinstance(value, str) and "\n" in value and (literal := _literal(key, k, value, pad)):
+            lines.append(literal)
         else:
             lines.append(f"{pad}{k}: {dump_flow(value)}\n")
     return "".join(lines)

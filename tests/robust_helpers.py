@@ -23,6 +23,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -216,6 +217,61 @@ def naughty_strings() -> list[str]:
     strings = json.loads((npm_package("blns") / "resources" / "blns.json").read_text(encoding="utf-8"))
     assert isinstance(strings, list) and len(strings) > 400
     return [str(s) for s in strings]
+
+
+# ---- HTML allow-lists (the renderer's contract) ----------------------------------------------
+
+ALLOWED_TAGS = {
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "pre", "code", "em", "strong",
+    "a", "hr", "br",
+}  # fmt: skip
+ALLOWED_ATTRS = {("a", "href"), ("a", "title"), ("a", "rel"), ("ol", "start"), ("code", "class")}
+ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
+
+
+class Audit(HTMLParser):
+    """What an HTML fragment contains, and what of it is outside the allow-lists."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.problems.append(f"tag <{tag}>")
+        for name, value in attrs:
+            if (tag, name) not in ALLOWED_ATTRS:
+                self.problems.append(f"attribute {name} on <{tag}>")
+            if name == "href":
+                self.hrefs.append(value or "")
+            if name == "class" and not (value or "").startswith("language-"):
+                self.problems.append(f"class {value!r}")
+
+    handle_startendtag = handle_starttag
+
+    def handle_comment(self, data: str) -> None:
+        self.problems.append(f"comment <!--{data[:30]}")
+
+    def handle_decl(self, decl: str) -> None:
+        self.problems.append(f"declaration <!{decl[:30]}")
+
+    def handle_pi(self, data: str) -> None:
+        self.problems.append(f"processing instruction <?{data[:30]}")
+
+    def unknown_decl(self, data: str) -> None:
+        self.problems.append(f"declaration <![{data[:30]}")
+
+
+def audit(html: str) -> Audit:
+    found = Audit()
+    found.feed(html)
+    found.close()
+    return found
+
+
+def href_allowed(href: str) -> bool:
+    return href.lower().startswith(ALLOWED_SCHEMES) and len(href.split(":", 1)[1].strip("/")) > 0
 
 
 # ---- small repositories -----------------------------------------------------------------------

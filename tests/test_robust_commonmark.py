@@ -9,65 +9,13 @@ mailto links.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
-from robust_helpers import commonmark_examples
+from robust_helpers import ALLOWED_TAGS, audit, commonmark_examples, href_allowed
 
 from kscms.site.markdown import render_markdown
 
-ALLOWED_TAGS = {
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "pre", "code", "em", "strong",
-    "a", "hr", "br",
-}  # fmt: skip
-ALLOWED_ATTRS = {("a", "href"), ("a", "title"), ("a", "rel"), ("ol", "start"), ("code", "class")}
-ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
 RAW = re.compile(r"<(?:!--|\?|![A-Za-z]|!\[CDATA\[|/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>)")
-
-
-class Audit(HTMLParser):
-    """What an HTML fragment contains, and what of it is outside the allow-lists."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[str] = []
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.problems.append(f"tag <{tag}>")
-        for name, value in attrs:
-            if (tag, name) not in ALLOWED_ATTRS:
-                self.problems.append(f"attribute {name} on <{tag}>")
-            if name == "href":
-                self.hrefs.append(value or "")
-            if name == "class" and not (value or "").startswith("language-"):
-                self.problems.append(f"class {value!r}")
-
-    handle_startendtag = handle_starttag
-
-    def handle_comment(self, data: str) -> None:
-        self.problems.append(f"comment <!--{data[:30]}")
-
-    def handle_decl(self, decl: str) -> None:
-        self.problems.append(f"declaration <!{decl[:30]}")
-
-    def handle_pi(self, data: str) -> None:
-        self.problems.append(f"processing instruction <?{data[:30]}")
-
-    def unknown_decl(self, data: str) -> None:
-        self.problems.append(f"declaration <![{data[:30]}")
-
-
-def audit(html: str) -> Audit:
-    found = Audit()
-    found.feed(html)
-    found.close()
-    return found
-
-
-def href_allowed(href: str) -> bool:
-    return href.lower().startswith(ALLOWED_SCHEMES) and len(href.split(":", 1)[1].strip("/")) > 0
 
 
 def raw_tags_passed_through(markdown: str, html: str) -> list[str]:
