@@ -245,8 +245,8 @@ class Repository:
         return self.parse(paths[0])[0] if paths else None
 
     def load_all(self, types: tuple[str, ...] | None = None) -> tuple[list[Record], list[Problem]]:
-        """Every record that parses, and the problems of those that do not."""
-        from kscms.model.ids import TYPE_DIRS
+        """Every record that parses and has a well-formed id, and the problems of those that do not."""
+        from kscms.model.ids import TYPE_DIRS, id_problem
 
         dirs = None if types is None else tuple(f"{RECORDS_DIR}/{TYPE_DIRS[t]}/" for t in types)
         selected = [p for p in self.record_paths() if dirs is None or p.startswith(dirs)]
@@ -254,7 +254,9 @@ class Repository:
         problems: list[Problem] = list(self._listing[1])
         for record, found in self._parse_many(selected):
             problems.extend(found)
-            if record is not None and (types is None or record.type in types):
+            if record is not None and (why := id_problem(record.id)):  # `id: ../../x` never reaches a path
+                problems.append(Problem(record.path, record.line_of("id"), "bad-id", why, field="id"))
+            elif record is not None and (types is None or record.type in types):
                 records.append(record)
         return records, problems
 

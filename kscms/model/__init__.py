@@ -25,6 +25,8 @@ __all__ = [
 
 MODELS: dict[str, type[Record]] = {"signal": Signal, "compliment": Compliment, "improvement": Improvement}
 MAX_BYTES = 1 << 20
+MAX_PROBLEMS = 1000
+"""Problems reported per record file; the rest are counted in one last problem."""
 
 
 def decode_record(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
@@ -51,6 +53,20 @@ def decode_record(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
+def cap_problems(problems: list[Problem]) -> list[Problem]:
+    """At most MAX_PROBLEMS problems per file, then one that says how many more there are.
+
+    A hostile file with 50,000 unknown or duplicate keys would otherwise take seconds to report
+    and megabytes of output; the first problems are the ones to fix anyway.
+    """
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    last = problems[MAX_PROBLEMS]
+    more = len(problems) - MAX_PROBLEMS
+    message = f"{more} more problems in this file are not listed: fix the ones above first"
+    return [*problems[:MAX_PROBLEMS], Problem(last.path, last.line, last.code, message, field=last.field)]
+
+
 def parse_front(text: str, path: str) -> tuple[Parsed | None, str, int, list[Problem]]:
     """Front matter to data with positions: (parsed, body, body_line, problems)."""
     try:
@@ -72,7 +88,7 @@ def parse_record(text: str, path: str) -> tuple[Record | None, list[Problem]]:
     """Validate one record's text. Returns the record (None when unusable) and every problem found."""
     parsed, body, body_line, problems = parse_front(text, path)
     if parsed is None:
-        return None, problems
+        return None, cap_problems(problems)
     data = parsed.data
     rtype = data.get("type")
     model = MODELS.get(rtype) if isinstance(rtype, str) else None
@@ -93,7 +109,7 @@ def parse_record(text: str, path: str) -> tuple[Record | None, list[Problem]]:
     except ValidationError as exc:
         from kscms.validation import problems_from_validation
 
-        return None, problems_from_validation(exc, model, parsed, path)
+        return None, cap_problems(problems_from_validation(exc, model, parsed, path))
     record._path = path
     record._body = body
     record._body_line = body_line
