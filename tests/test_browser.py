@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from site_helpers import build_site, make_site_repo, site_files
 from test_xss import hostile_config, hostile_records
 
