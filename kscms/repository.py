@@ -157,6 +157,9 @@ class Repository:
         paths: list[str] = []
         problems: list[Problem] = []
         base = os.fspath(self.records_dir)
+        if os.path.islink(base):  # records/ itself may not point elsewhere either
+            message = "records/ is a symbolic link: make it a folder that holds the record files"
+            return paths, [Problem(RECORDS_DIR, 0, "symlink", message)]
         if not os.path.isdir(base):
             return paths, problems
         cut = len(os.fspath(self.root)) + 1

@@ -274,6 +274,64 @@ def href_allowed(href: str) -> bool:
     return href.lower().startswith(ALLOWED_SCHEMES) and len(href.split(":", 1)[1].strip("/")) > 0
 
 
+# ---- the read-path contract (property tests, fuzzing) ---------------------------------------------
+
+CONTRACT_PATH = "records/compliments/2026/C-20260302-printer-fixed.md"
+
+
+def record_contract(data: bytes) -> None:
+    """What must hold for any bytes read as a record file; raises AssertionError (or anything) if not.
+
+    Reading gives a record and no problems, or no record and located problems with known codes; the
+    checks run on whatever parses; the body (or the whole text) renders within the allow-lists; and
+    the writer dumps the first 300 characters so that they read back unchanged.
+    """
+    from kscms.checks import run_checks
+    from kscms.checks.codes import CODES
+    from kscms.model import decode_record, parse_record
+    from kscms.site.markdown import render_markdown
+    from kscms.yamlio import dump_block, dump_flow, dump_scalar, load
+
+    text, problems = decode_record(data, CONTRACT_PATH)
+    if text is None:
+        assert problems, "unreadable bytes without a problem"
+        return
+    record, problems = parse_record(text, CONTRACT_PATH)
+    assert (record is None) == bool(problems), (record, problems)
+    for p in problems:
+        assert p.code in CODES and p.path == CONTRACT_PATH and p.line >= 0, p
+    if record is not None:
+        for p in run_checks([record], _contract_context()):
+            assert p.code in CODES, p
+    found = audit(render_markdown(record.body if record is not None else text))
+    assert found.problems == [] and all(href_allowed(h) for h in found.hrefs if h), (
+        found.problems,
+        found.hrefs,
+    )
+    sample = text[:300]
+    for written, want in ((f"k: {dump_scalar(sample)}\n", sample), (f"k: [{dump_flow(sample)}]\n", [sample])):
+        parsed = load(written)
+        assert not parsed.issues and parsed.data == {"k": want}, (sample, written)
+    block = dump_block({"k": sample})
+    parsed = load(block)
+    assert not parsed.issues and parsed.data == {"k": sample}, (sample, block)
+
+
+_CONTEXT: list[object] = []
+
+
+def _contract_context():  # type: ignore[no-untyped-def]
+    """A CheckContext on CONFIG, at a fixed moment (made once)."""
+    if not _CONTEXT:
+        from kscms.checks import CheckContext
+        from kscms.config import parse_config
+
+        config, problems = parse_config(CONFIG)
+        assert config is not None, problems
+        _CONTEXT.append(CheckContext(config, dt.datetime(2026, 6, 1, tzinfo=dt.UTC), {}, None))
+    return _CONTEXT[0]
+
+
 # ---- small repositories -----------------------------------------------------------------------
 
 CONFIG = """\

@@ -442,3 +442,79 @@ def test_a_full_disk_mid_write_leaves_the_record_intact_and_a_rerun_succeeds(tmp
     assert sorted(_marked(out.stdout, "LS").split()) == [".filler", "C-20260302-printer-fixed.md"]
     assert _marked(out.stdout, "RERUN-EXIT") == "0", "with space again, the rerun succeeds: " + out.stderr
     assert sha(root / rel) == before, "the tmpfs was private to the test's mount namespace"
+
+
+# ---- build: a staging folder swapped in at the end ------------------------------------------------
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def _given(slug: str, title: str) -> tuple[str, str]:
+    rel, text = compliment_text(
+        slug, title=title, status="forwarded", extra="consent: {maker: true, receivers: true}\n"
+    )
+    return rel, text.replace(
+        "status: forwarded}\n",
+        "status: forwarded}\n  - {at: 2026-03-02T11:00:00+01:00, by: marja, status: given}\n",
+    ).replace("status: forwarded\n", "status: given\n")
+
+
+def test_a_failed_build_leaves_the_previous_site_as_it_was(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo", dict([_given("printer-fixed", "Printer fixed")]))
+    out = tmp_path / "site"
+    code, output = cli_run(root, "build", "--out", str(out), "--as-of", "2026-03-31")
+    assert code == 0, output
+    before = snapshot(out)
+    assert any(name.startswith("public/") for name in before) and any(
+        n.startswith("internal/") for n in before
+    )
+    rel, text = _given("second-one", "Second one")
+    (root / rel).write_text(text, encoding="utf-8")
+    broken = root / "site_templates" / "internal" / "threads.html"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{{ this_variable_does_not_exist.boom }}\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["--root", str(root), "build", "--out", str(out), "--as-of", "2026-03-31"]
+    )
+    assert result.exit_code != 0 and "Traceback" not in result.output, result.output
+    assert snapshot(out) == before, "the previous site is untouched"
+    assert sorted(os.listdir(tmp_path)) == ["repo", "site"], "no staging folder is left behind"
+
+
+@pytest.mark.slow
+def test_a_build_killed_at_random_moments_leaves_the_old_or_the_new_site_whole(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo", dict(_given(f"thanks-{n}", f"Thanks {n}") for n in range(30)))
+    out, saved, reference = tmp_path / "site", tmp_path / "old-site", tmp_path / "new-site"
+    args = ["build", "--out", str(out), "--as-of", "2026-03-31", "--no-cache"]
+    assert cli_run(root, *args)[0] == 0
+    shutil.copytree(out, saved)
+    old = snapshot(saved)
+    rel, text = _given("new-one", "New one")
+    (root / rel).write_text(text, encoding="utf-8")
+    assert cli_run(root, "build", "--out", str(reference), "--as-of", "2026-03-31", "--no-cache")[0] == 0
+    new = snapshot(reference)
+    assert new != old
+    started = time.perf_counter()
+    assert kscms(root, *args).returncode == 0
+    duration = time.perf_counter() - started
+    rnd = random.Random(5)
+    seen: list[str] = []
+    left: set[str] = set()  # staging folders that killed builds left beside the site
+    for fraction in (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.3):  # start-up, staging, swap, done
+        shutil.rmtree(out)
+        shutil.copytree(saved, out)
+        proc = subprocess.Popen([*KSCMS, "--root", str(root), *args], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(fraction * duration * rnd.uniform(0.9, 1.1))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = snapshot(out)
+        assert now in (old, new), "the site is the old one or the new one, never a mix"
+        staging = {p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")}
+        seen.append("new" if now == new else "mid-build" if staging - left else "old")
+        left |= staging
+    assert "new" in seen and "mid-build" in seen, seen

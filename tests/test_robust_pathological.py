@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -308,6 +309,21 @@ def test_a_symlinked_folder_under_records_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "error[symlink]" in result.output
     listing = run(root, "list")
     assert "C-20260302-printer-fixed" not in listing.output
+
+
+def test_records_itself_as_a_symlink_is_refused(tmp_path: Path) -> None:
+    """Regression: a `records` link to another folder was followed, and its files were read."""
+    outside = tmp_path / "outside" / "compliments" / "2026"
+    outside.mkdir(parents=True)
+    rel, text = compliment_text()
+    (outside / Path(rel).name).write_text(text.replace("Great help", "OUTSIDE-MARKER"), encoding="utf-8")
+    root = make_repo(tmp_path / "repo", commit=False)
+    shutil.rmtree(root / "records")
+    (root / "records").symlink_to(tmp_path / "outside", target_is_directory=True)
+    result = run(root, "check")
+    assert result.exit_code == 1 and "records: error[symlink]" in result.output
+    assert "C-20260302-printer-fixed" not in run(root, "list").output
+    assert "OUTSIDE-MARKER" not in run(root, "export", "--format", "json").output
 
 
 # ---- ids and paths that try to leave the folder -------------------------------------------------

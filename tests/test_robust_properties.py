@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from robust_helpers import audit, compliment_text, href_allowed, make_repo
+from robust_helpers import audit, compliment_text, href_allowed, make_repo, record_contract
 
 from kscms.checks import run_checks
 from kscms.checks.codes import CODES
@@ -230,6 +230,14 @@ def test_repository_load_raises_nothing_but_record_error(repo: Repository, raw: 
     else:
         assert isinstance(record, Compliment)
     assert all(p.code in CODES for p in fresh.check())
+
+
+def test_the_fuzzing_seeds_keep_the_contract() -> None:
+    """The committed seeds of `make fuzz` pass the harness's own contract (so the harness cannot rot)."""
+    seeds = sorted((Path(__file__).parent / "fuzz" / "corpus").iterdir())
+    assert len(seeds) >= 8
+    for seed in seeds:
+        record_contract(seed.read_bytes())
 
 
 # ---- the write path -----------------------------------------------------------------------------
