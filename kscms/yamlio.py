@@ -13,6 +13,7 @@ sexagesimal numbers, dates and datetimes are ISO 8601. Anything else is text.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -107,7 +108,10 @@ def resolve_plain(text: str) -> Any:
                 raise ValueError(f"integer {text[:30]}... has more than {MAX_INT_DIGITS} digits")
             return int(text)
         if _FLOAT.fullmatch(text):
-            return float(text)
+            number = float(text)
+            if number in (math.inf, -math.inf):  # 1e999: JSON, SQLite and the KPIs have no infinity
+                raise ValueError(f"number {text[:30]} is too large for a float")
+            return number
         if _DATE.fullmatch(text):
             return dt.date.fromisoformat(text)
         if _DATETIME.fullmatch(text):

@@ -387,3 +387,25 @@ def test_a_file_with_thousands_of_problems_reports_the_first_thousand_and_counts
     duplicates = with_field("\n".join("title: again" for _ in range(1_200))).decode()
     rec, problems = parse_record(duplicates, PATH)
     assert len(problems) == MAX_PROBLEMS + 1 and problems[0].code == "yaml-duplicate-key"
+
+
+def test_a_number_too_large_for_a_float_is_refused_and_exports_stay_strict_json(tmp_path: Path) -> None:
+    """Regression: `investment_eur: 1e999` was read as infinity, passed `check` and broke the JSON export."""
+    improvement = (
+        "---\nid: I-20260302-inf\ntype: improvement\nkind: improvement\ntitle: Inf\nstatus: proposed\n"
+        "created: 2026-03-02\nbusiness_case: {investment_eur: 1e999, savings_eur_per_year: -1e999}\n"
+        "history:\n  - {at: 2026-03-02T09:00:00+01:00, by: anne, status: proposed}\n---\n"
+    )
+    root = make_repo(tmp_path / "repo", {"records/improvements/2026/I-20260302-inf.md": improvement})
+    checked = run(root, "check", "--format", "json")
+    assert checked.exit_code == 1
+    assert {(p["line"], p["field"]) for p in json.loads(checked.stdout)} == {
+        (8, "business_case.investment_eur"),
+        (8, "business_case.savings_eur_per_year"),
+    }
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"not JSON: {constant}")
+
+    exported = run(root, "export", "--format", "json")
+    json.loads(exported.stdout, parse_constant=refuse)
