@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from kscms.config import CONFIG_NAME, Config, load_config
 from kscms.diagnostics import Problem
@@ -268,8 +269,14 @@ class Repository:
         todo = [p for p in paths if p not in self._cache]
         workers = _workers(len(todo))
         if workers > 1:
+            from kscms.model import record_from_data
+
             for chunk in _in_pool(workers, _parse_chunk, self.root, todo):
-                self._cache.update(chunk)
+                for path, data, problems in chunk:
+                    record = (
+                        None if data is None else record_from_data(data, path, os.fspath(self.root / path))
+                    )
+                    self._cache[path] = (record, problems)
         return [self.parse(p) for p in paths]
 
     def records(self, types: tuple[str, ...] | None = None) -> list[Record]:
@@ -350,9 +357,20 @@ def _init_worker(root: Path) -> None:
     _WORKER_REPO = Repository(root)
 
 
-def _parse_chunk(paths: list[str]) -> list[tuple[str, tuple[Record | None, list[Problem]]]]:
+def _parse_chunk(paths: list[str]) -> list[tuple[str, Any, list[Problem]]]:
+    """Read records in a worker; valid ones travel back as plain data (cheap to pickle)."""
+    from kscms.model import parse_record_data
+
     assert _WORKER_REPO is not None
-    return [(p, _WORKER_REPO.parse(p)) for p in paths]
+    out: list[tuple[str, Any, list[Problem]]] = []
+    for path in paths:
+        text, problems = _WORKER_REPO.read_text(path)
+        if text is None:
+            out.append((path, None, problems))
+        else:
+            data, problems = parse_record_data(text, path)
+            out.append((path, data, problems))
+    return out
 
 
 def _check_paths(repo: Repository, paths: list[str], now: dt.datetime) -> list[Problem]:

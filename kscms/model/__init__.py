@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
 
 from kscms.diagnostics import Problem
@@ -89,6 +91,10 @@ def parse_record(text: str, path: str) -> tuple[Record | None, list[Problem]]:
     parsed, body, body_line, problems = parse_front(text, path)
     if parsed is None:
         return None, cap_problems(problems)
+    return _validated(parsed, body, body_line, path)
+
+
+def _validated(parsed: Parsed, body: str, body_line: int, path: str) -> tuple[Record | None, list[Problem]]:
     data = parsed.data
     rtype = data.get("type")
     model = MODELS.get(rtype) if isinstance(rtype, str) else None
@@ -110,8 +116,36 @@ def parse_record(text: str, path: str) -> tuple[Record | None, list[Problem]]:
         from kscms.validation import problems_from_validation
 
         return None, cap_problems(problems_from_validation(exc, model, parsed, path))
+    _attach(record, path, body, body_line)
+    record._locs = parsed.locs
+    return record, []
+
+
+def _attach(record: Record, path: str, body: str, body_line: int) -> None:
     record._path = path
     record._body = body
     record._body_line = body_line
-    record._locs = parsed.locs
-    return record, []
+
+
+RecordData = tuple[dict[str, Any], str, int]
+"""A record that validated, as plain data: (front-matter data, body, body line); cheap to pickle."""
+
+
+def record_from_data(data: RecordData, path: str, file: str) -> Record:
+    """Rebuild a record that validated elsewhere (a worker process); positions are read lazily from `file`."""
+    fields, body, body_line = data
+    record = MODELS[fields["type"]].model_validate(fields)
+    _attach(record, path, body, body_line)
+    record._file = file
+    return record
+
+
+def parse_record_data(text: str, path: str) -> tuple[RecordData | None, list[Problem]]:
+    """Like `parse_record`, but a valid record comes back as plain data (for worker processes)."""
+    parsed, body, body_line, problems = parse_front(text, path)
+    if parsed is None:
+        return None, cap_problems(problems)
+    record, problems = _validated(parsed, body, body_line, path)
+    if record is None:
+        return None, problems
+    return (parsed.data, body, body_line), []

@@ -57,7 +57,9 @@ class Record(Block):
     _path: str = PrivateAttr(default="")
     _body: str = PrivateAttr(default="")
     _body_line: int = PrivateAttr(default=0)
-    _locs: dict[tuple[str | int, ...], Any] = PrivateAttr(default_factory=dict)
+    _locs: dict[tuple[str | int, ...], Any] | None = PrivateAttr(default=None)
+    _file: str = PrivateAttr(default="")
+    """Absolute path to re-read positions from when the record came without them (worker processes)."""
 
     @property
     def path(self) -> str:
@@ -78,12 +80,29 @@ class Record(Block):
         path: tuple[str | int, ...] = (
             tuple(int(p) if p.isdigit() else p for p in field.split(".")) if field else ()
         )
+        locs = self._positions()
         while path:
-            loc = self._locs.get(path)
+            loc = locs.get(path)
             if loc is not None:
                 return int(loc[0])
             path = path[:-1]
         return 1
+
+    def _positions(self) -> dict[tuple[str | int, ...], Any]:
+        """Key positions, read again from the file if the record was built without them."""
+        if self._locs is None:
+            self._locs = {}
+            if self._file:
+                from kscms.frontmatter import FrontMatterError, split
+                from kscms.yamlio import load
+
+                try:
+                    with open(self._file, encoding="utf-8") as handle:
+                        doc = split(handle.read())
+                    self._locs = load(doc.yaml, line_offset=doc.yaml_line - 1).locs
+                except (OSError, UnicodeError, FrontMatterError):
+                    pass
+        return self._locs
 
     @property
     def workflow_name(self) -> str:
