@@ -20,6 +20,7 @@ import bisect
 import datetime as dt
 import json
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -350,6 +351,7 @@ def generate(count: int, out: Path, seed: int, commits: int) -> dict[str, float 
     else:
         write_files(out, drafts, config)
     done = time.perf_counter()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "records": len(drafts),
         "commits": commits,
@@ -357,6 +359,7 @@ def generate(count: int, out: Path, seed: int, commits: int) -> dict[str, float 
         "simulate_s": round(simulated - started, 3),
         "write_s": round(done - simulated, 3),
         "total_s": round(done - started, 3),
+        "cpu_s": round(time.process_time() + children.ru_utime + children.ru_stime, 3),
     }
 
 

@@ -347,7 +347,7 @@ def format_table(report: dict[str, Any]) -> str:
     """One size's report as a Markdown table (readable in a terminal, pasted into docs/performance.md)."""
     gen = report["generator"]
     rows = [
-        f"\n{report['size']:,} records (generator {gen.get('total_s')} s"
+        f"\n{report['size']:,} records (generator {gen.get('total_s')} s wall, {gen.get('cpu_s', '?')} s CPU"
         f"{', cached' if gen.get('cached') else ''}; Hugo layout {report['hugo_layout_s']} s)\n",
         "| command | wall s, median (min-max) | × Hugo | CPU s | × Hugo | peak RSS MiB | × Hugo | targets |",
         "|---|--:|--:|--:|--:|--:|--:|---|",
