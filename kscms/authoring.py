@@ -8,7 +8,7 @@ from typing import Any
 from kscms.diagnostics import Problem
 from kscms.errors import RecordError, TransitionError
 from kscms.frontmatter import join, split
-from kscms.model import parse_record
+from kscms.model import decode_record, parse_record
 from kscms.model.ids import TYPES, make_id, relative_path
 from kscms.repository import Repository
 from kscms.rewrite import apply, set_path
@@ -42,6 +42,9 @@ def parse_sets(pairs: list[str] | tuple[str, ...], allow: tuple[str, ...] = ()) 
 def _validate(repo: Repository, rel_path: str, text: str, now: dt.datetime) -> list[Problem]:
     from kscms.checks import run_checks
 
+    _same, problems = decode_record(text.encode("utf-8", "surrogatepass"), rel_path)
+    if problems:  # what `check` would refuse to read (over 1 MiB, NUL bytes) is not written either
+        return problems
     record, problems = parse_record(text, rel_path)
     if record is None:
         return problems

@@ -409,3 +409,28 @@ def test_a_number_too_large_for_a_float_is_refused_and_exports_stay_strict_json(
 
     exported = run(root, "export", "--format", "json")
     json.loads(exported.stdout, parse_constant=refuse)
+
+
+def test_new_and_move_never_write_what_check_would_refuse_to_read(tmp_path: Path) -> None:
+    """Regression: a move of a record of exactly 1 MiB wrote 1 MiB + 64 bytes (then `file-too-large`)."""
+    raw, _ = CASES["body of exactly 1 MiB"]
+    root = make_repo(tmp_path / "repo", {PATH: raw.decode()})
+    moved = run(root, "move", "C-20260302-printer-fixed", "forwarded", "--by", "anne")
+    assert moved.exit_code == 1 and "error[file-too-large]" in moved.output
+    assert (root / PATH).read_bytes() == raw
+    args = [
+        "new",
+        "compliment",
+        "--title",
+        "x",
+        "--by",
+        "anne",
+        "--no-input",
+        "--set",
+        "receivers=[team:desk]",
+    ]
+    made = run(root, *args, "--body", "a\x00b")
+    assert made.exit_code == 1 and "error[not-utf8]" in made.output
+    made = run(root, *args, "--body", "x" * MAX_BYTES)
+    assert made.exit_code == 1 and "error[file-too-large]" in made.output
+    assert [p.name for p in record_files(root)] == [Path(PATH).name]
