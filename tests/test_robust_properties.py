@@ -192,31 +192,31 @@ def mutated_records(draw: st.DrawFn) -> bytes:
 # ---- the read path ------------------------------------------------------------------------------
 
 
-@settings(max_examples=examples(500), **SETTINGS)
+@settings(max_examples=examples(1000), **SETTINGS)
 @given(st.binary(max_size=3000))
 def test_any_bytes_give_a_record_or_problems(repo: Repository, raw: bytes) -> None:
     assert_record_or_problems(raw, repo)
 
 
-@settings(max_examples=examples(500), **SETTINGS)
+@settings(max_examples=examples(1000), **SETTINGS)
 @given(yaml_soup, st.text(max_size=50))
 def test_any_front_matter_gives_a_record_or_problems(repo: Repository, front: str, body: str) -> None:
     assert_record_or_problems(f"---\n{front}\n---\n{body}".encode("utf-8", "surrogatepass"), repo)
 
 
-@settings(max_examples=examples(400), **SETTINGS)
+@settings(max_examples=examples(800), **SETTINGS)
 @given(mutated_records())
 def test_any_edit_of_a_valid_record_gives_a_record_or_problems(repo: Repository, raw: bytes) -> None:
     assert_record_or_problems(raw, repo)
 
 
-@settings(max_examples=examples(400), **SETTINGS)
+@settings(max_examples=examples(800), **SETTINGS)
 @given(record_texts())
 def test_the_checks_never_raise_on_any_record_that_parses(repo: Repository, text: str) -> None:
     assert_record_or_problems(text.encode("utf-8", "surrogatepass"), repo)
 
 
-@settings(max_examples=examples(200), **SETTINGS)
+@settings(max_examples=examples(400), **SETTINGS)
 @given(st.binary(max_size=500) | mutated_records())
 def test_repository_load_raises_nothing_but_record_error(repo: Repository, raw: bytes) -> None:
     path = repo.root / "records/compliments/2026/C-20260302-printer-fixed.md"
@@ -245,7 +245,7 @@ def test_the_fuzzing_seeds_keep_the_contract() -> None:
 texts = st.text(max_size=30) | st.text(alphabet=":#-? []{},&*!|>'\"%@`\t\n\r\\ab0\x85\u2028", max_size=12)
 
 
-@settings(max_examples=examples(600), **SETTINGS)
+@settings(max_examples=examples(1200), **SETTINGS)
 @given(texts)
 @example("b:")
 @example("a:?b")
@@ -261,7 +261,7 @@ def test_every_scalar_the_writer_dumps_reads_back_the_same(text: str) -> None:
         assert parsed.issues == [] and parsed.data["k"] in (text, [text], {"a": text}), written
 
 
-@settings(max_examples=examples(500), **SETTINGS)
+@settings(max_examples=examples(1000), **SETTINGS)
 @given(st.dictionaries(st.text(min_size=1, max_size=6), texts, max_size=4))
 @example({"k": "a\rb\n"})
 @example({"k": " leading space\nx"})
@@ -274,7 +274,7 @@ def test_every_block_the_writer_dumps_reads_back_the_same(data: dict[str, str]) 
     assert parsed.issues == [] and (parsed.data or {}) == data
 
 
-@settings(max_examples=examples(200), **SETTINGS)
+@settings(max_examples=examples(400), **SETTINGS)
 @given(st.dictionaries(st.sampled_from(["notes", "reaction", "title", "giver", "maker"]), texts, min_size=1))
 def test_a_minimal_rewrite_gives_exactly_the_intended_data(changes: dict[str, str]) -> None:
     _rel, text = compliment_text(extra="notes: |\n  line one\n  line two\n")
@@ -296,7 +296,7 @@ MD_TOKENS = [
 ]  # fmt: skip
 
 
-@settings(max_examples=examples(600), **SETTINGS)
+@settings(max_examples=examples(1200), **SETTINGS)
 @given(st.lists(st.sampled_from(MD_TOKENS) | st.text(max_size=3), max_size=40).map("".join))
 def test_rendering_any_text_stays_within_the_allow_lists(text: str) -> None:
     from kscms.site.markdown import render_markdown
@@ -354,7 +354,7 @@ def histories(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any
     return old, new  # fmt: skip
 
 
-@settings(max_examples=examples(500), **SETTINGS)
+@settings(max_examples=examples(1000), **SETTINGS)
 @given(histories())
 def test_append_only_accepts_exactly_the_extensions_of_a_history(pair: tuple[list[Any], list[Any]]) -> None:
     from kscms.checks.changes import check_append_only
