@@ -131,3 +131,68 @@ def test_plain_paragraph_texts_render_like_the_parser(lines: list[str]) -> None:
 
     text = "\n".join(lines)
     assert render_markdown(text) == markdown_parser().render(text)
+
+
+_PIECES = [
+    "word",
+    "Één",
+    "x1",
+    " ",
+    " ",
+    ".",
+    ",",
+    ":",
+    "!",
+    "?",
+    ")",
+    "(",
+    "'",
+    '"',
+    "*",
+    "**",
+    "***",
+    "[",
+    "]",
+    "[tekst](https://example.org)",
+    "[meer](https://example.org/a/b-c.html)",
+    "[x](http://Example.org)",
+    "[y](https://a.org/ä)",
+    "[z](mailto:a@b.org)",
+    "![i](https://example.org)",
+    "\n",
+    "\n\n",
+    "\n- ",
+    "\n\n- ",
+    "- ",
+    "* ",
+    "\n1. ",
+    "-",
+    "=",
+    "+ ",
+]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + ["woord", " ", "woord "] * 6), max_size=40))
+def test_fast_path_for_emphasis_lists_and_links_equals_the_parser(pieces: list[str]) -> None:
+    """kscms.site.fastmd gives byte for byte what markdown-it gives, words included, or steps aside."""
+    from kscms.site.fastmd import render
+    from kscms.site.markdown import _words, markdown_parser
+
+    text = "".join(pieces)
+    fast = render(text)
+    if fast is not None:
+        md = markdown_parser()
+        tokens = md.parse(text)
+        assert fast == (md.renderer.render(tokens, md.options, {}), _words(tokens))
+
+
+def test_fast_path_takes_the_usual_record_body() -> None:
+    from kscms.site.fastmd import render
+
+    body = (
+        "*De klant* belde. Het **team** hielp.\n\nWat belangrijk is:\n\n- snel\n- *vriendelijk*\n\n"
+        "Zie ook [meer informatie](https://example.org) over de aanpak.\n"
+    )
+    assert render(body) is not None
+    assert render("Een _onderstreepte_ tekst") is None
