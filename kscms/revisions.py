@@ -104,6 +104,16 @@ class _Feed:
         self.stream.close()
 
 
+@dataclass
+class _Version:
+    """One parsed version of a record file, and its workflow replay once made."""
+
+    blob: str
+    record: Record | None
+    problems: list[Problem]
+    replayed: tuple[Config, dt.datetime, list[Problem]] | None = None
+
+
 class _Revisions:
     """The latest parsed version of each path, and the configurations met so far."""
 
@@ -111,7 +121,7 @@ class _Revisions:
         self.git = git
         self.feed = feed
         self.fallback = fallback
-        self.latest: dict[str, tuple[str, Record | None, list[Problem]]] = {}
+        self.latest: dict[str, _Version] = {}
         self.configs: dict[str, Config] = {}
 
     def config(self, blob: str | None) -> Config:
@@ -121,37 +131,47 @@ class _Revisions:
             self.configs[blob] = config_from(self.git.read_blob(blob))[0] or self.fallback
         return self.configs[blob]
 
-    def version(self, blob: str, path: str) -> tuple[Record | None, list[Problem]]:
+    def version(self, blob: str, path: str) -> _Version:
         hit = self.latest.get(path)
-        if hit is not None and hit[0] == blob:
-            return hit[1], hit[2]
-        record, problems = parse_version(self.feed.get(blob), path)
-        self.latest[path] = (blob, record, problems)
-        return record, problems
+        if hit is not None and hit.blob == blob:
+            return hit
+        self.latest[path] = _Version(blob, *parse_version(self.feed.get(blob), path))
+        return self.latest[path]
+
+    @staticmethod
+    def replay(version: _Version, record: Record, config: Config, now: dt.datetime) -> list[Problem]:
+        """The replay's problems; a later commit reuses them while the config is the same and no
+        event was in the future (the only thing that depends on the moment)."""
+        done = version.replayed
+        if done and done[0] is config and done[1] <= now and all(p.code != "future-event" for p in done[2]):
+            return done[2]
+        problems = list(replay(record, config, now))
+        version.replayed = (config, now, problems)
+        return problems
 
     def check(self, change: Change, context: CommitContext) -> Iterator[Problem]:
         """The problems one change of one record file introduced."""
         old_path, new_path = _paths(change)
-        old: Record | None = None
-        old_problems: list[Problem] = []
-        if old_path is not None and change.old_blob:
-            old, old_problems = self.version(change.old_blob, old_path)
+        before = self.version(change.old_blob, old_path) if old_path and change.old_blob else None
+        old = before.record if before else None
+        old_problems = before.problems if before else []
         self.latest.pop(change.old_path or change.path, None)
         if new_path is None or change.new_blob is None:
             yield deleted_problem(change.old_path or change.path)
             return
-        new, new_problems = self.version(change.new_blob, new_path)
+        after = self.version(change.new_blob, new_path)
+        new = after.record
         if new is None:
-            yield from introduced(new_problems, old_problems)
+            yield from introduced(after.problems, old_problems)
             return
         config = self.config(context.config_blob)
         now = context.date + CLOCK_SKEW
-        if old is not None:
+        if before is not None and old is not None:
             yield from check_immutable(old, new, WAS)
             yield from check_append_only(old, new, WAS)
-            old_problems = list(replay(old, config, now))
-        yield from introduced(replay(new, config, now), old_problems)
-        if old is None and change.old_blob:
+            old_problems = self.replay(before, old, config, now)
+        yield from introduced(self.replay(after, new, config, now), old_problems)
+        if before is not None and old is None:
             return  # the old version did not parse: which events are new cannot be told
         indices = new_event_indices(old, new)
         if context.actor is not None:
