@@ -115,9 +115,20 @@ class GitRepo:
     def _run(self, *args: str, **kwargs: Any) -> Any:
         try:
             return self._repo.git.execute(["git", *args], **kwargs)
+        except self._git.GitCommandNotFound as exc:
+            raise GitError("the `git` program is not installed or not on PATH: install Git") from exc
         except self._git.GitCommandError as exc:
             detail = exc.stderr.strip().removeprefix("stderr: ").strip("'\n ") if exc.stderr else ""
             raise GitError(f"git {args[0]} failed: {detail or exc}") from exc
+
+    def has_commits(self) -> bool:
+        """False in a repository whose current branch has no commit yet."""
+        try:
+            return bool(self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}"))
+        except GitError as exc:
+            if isinstance(exc.__cause__, self._git.GitCommandNotFound):
+                raise
+            return False
 
     def is_shallow(self) -> bool:
         return bool(self._run("rev-parse", "--is-shallow-repository") == "true")
@@ -129,10 +140,8 @@ class GitRepo:
                 f"`{ref}` is not a Git ref: expected a branch, tag or commit sha such as origin/main"
             )
         try:
-            sha = self._repo.git.execute(
-                ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"]
-            )
-        except self._git.GitCommandError:
+            sha = self._run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+        except GitError:
             sha = ""
         if not sha:
             if self.is_shallow():
@@ -161,9 +170,7 @@ class GitRepo:
         A thread writes the requests while the caller reads the answers, so any number of blobs
         streams through one process without a round trip per blob.
         """
-        proc = self._repo.git.execute(
-            ["git", "cat-file", "--batch", "--buffer"], as_process=True, istream=PIPE
-        )
+        proc = self._run("cat-file", "--batch", "--buffer", as_process=True, istream=PIPE)
         writer = threading.Thread(target=_feed, args=(proc.stdin, shas), daemon=True)
         writer.start()
         out = proc.stdout
@@ -258,7 +265,6 @@ class GitRepo:
         the results that neither branch had.
         """
         args = [
-            "git",
             "log",
             "--parents",  # parents rewritten to the nearest commit listed, as the diffs are
             "--reverse",
@@ -277,12 +283,9 @@ class GitRepo:
         ]
         args += [f"{since}..HEAD"] if since else ["HEAD"]
         args += ["--", *self._pathspecs()]
-        try:
-            if self._repo.head.is_valid() is False:
-                return
-            proc = self._repo.git.execute(args, as_process=True)
-        except self._git.GitCommandError as exc:
-            raise GitError(f"git log failed: {exc.stderr.strip() if exc.stderr else exc}") from exc
+        if not self.has_commits():
+            return
+        proc = self._run(*args, as_process=True)
         try:
             yield from _parse_log(_stream_tokens(proc.stdout), self._strip)
         finally:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -313,3 +315,11 @@ def test_partition_keeps_a_renamed_record_in_one_share() -> None:
     assert len(holding) == 1 and all(item in holding[0] for item in chain)
     assert [i for i, _ in holding[0]] == sorted(i for i, _ in holding[0])
     assert workers_for(10) == 1
+
+
+@pytest.mark.parametrize("command", [["audit"], ["check", "--base", "main"]])
+def test_missing_git_program_exits_2_with_a_message(repo: Path, command: list[str]) -> None:
+    env = {"PATH": str(repo / "no-git-here"), "HOME": str(repo), "KSCMS_ROOT": str(repo)}
+    done = subprocess.run([sys.executable, "-m", "kscms", *command], env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "kscms: the `git` program is not installed or not on PATH: install Git\n"
