@@ -177,6 +177,7 @@ def test_two_moves_of_one_record_at_the_same_moment_one_wins_the_other_fails(tmp
         winner = results.index(next(r for r in results if r[0] == 0))
         assert record.history[-1].note == f"by process {winner}"
         outcomes.append("locked" if "being changed" in loser[2] else "serialised")
+    assert "locked" in outcomes, "the two processes really ran at the same moment at least once"
     assert_no_partial_records(root)
     assert kscms(root, "check").returncode == 0
 
