@@ -173,7 +173,11 @@ class Repository:
                 problems.append(Problem(folder[cut:], 0, "not-utf8", f"cannot read folder: {exc.strerror}"))
                 continue
             for entry in entries:
-                if entry.is_symlink():
+                if not entry.name.isprintable():  # ESC, BEL, newlines, bidi overrides, undecodable bytes
+                    shown = entry.path[cut:].encode("unicode_escape", "backslashreplace").decode("ascii")
+                    message = "name holds control or bidi characters (shown escaped): name it after its id"
+                    problems.append(Problem(shown, 0, "bad-id", message))
+                elif entry.is_symlink():
                     problems.append(
                         Problem(
                             entry.path[cut:],
