@@ -142,10 +142,16 @@ def record_from_data(data: RecordData, path: str, file: str) -> Record:
 
 def parse_record_data(text: str, path: str) -> tuple[RecordData | None, list[Problem]]:
     """Like `parse_record`, but a valid record comes back as plain data (for worker processes)."""
+    _record, data, problems = parse_record_both(text, path)
+    return data, problems
+
+
+def parse_record_both(text: str, path: str) -> tuple[Record | None, RecordData | None, list[Problem]]:
+    """`parse_record` that also returns a valid record's plain data (to send to another process)."""
     parsed, body, body_line, problems = parse_front(text, path)
     if parsed is None:
-        return None, cap_problems(problems)
+        return None, None, cap_problems(problems)
     record, problems = _validated(parsed, body, body_line, path)
     if record is None:
-        return None, problems
-    return (parsed.data, body, body_line), []
+        return None, None, problems
+    return record, (parsed.data, body, body_line), []

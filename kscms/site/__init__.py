@@ -103,61 +103,54 @@ def build(
     """Build `out/public/` and (unless `public_only`) `out/internal/`; swap them in at the end.
 
     `as_of`: the date whose end the site shows (default: the newest event's date, not the clock).
-    `cache_dir`: rendered record pages by content hash (default `<root>/.kscms-cache`).
-    `jobs`: processes for record pages (default: one per CPU when there are many pages).
+    `cache_dir`: record facts and rendered pages between builds (default `<root>/.kscms-cache`).
+    `jobs`: processes for reading records and rendering their pages (default: one per CPU when
+    there are many records to read or pages to render).
     """
-    from kscms.kpi.period import as_of_moment
-    from kscms.model.compliment import Compliment
-    from kscms.site.cache import MarkdownMemo
-    from kscms.site.context import holds_personal_data, is_public
-    from kscms.site.environment import make_environment, site_translations, template_dirs
+    from kscms.site.environment import make_environment, site_translations
     from kscms.site.formats import Formats
-    from kscms.site.public import RawFile, public_pages
+    from kscms.site.gather import FactStore
+    from kscms.site.pool import RecordPages
     from kscms.site.writer import SiteWriter
 
     started = time.perf_counter()
     config = repo.config
-    records, problems = repo.load_all()
-    day = as_of or build_date(records, config)
-    moment = as_of_moment(day, config.tz)
-    result = BuildResult(Path(out), day, records=len(records), skipped=problems, public_only=public_only)
-    dirs = template_dirs(repo.root)
-    statics = _static_files(dirs)
+    cache = (cache_dir if cache_dir is not None else repo.root / ".kscms-cache") if use_cache else None
+    env = make_environment(repo.root, config.language, cache / "jinja" if cache else None)
+    formats = Formats(config.language, config.tz, site_translations(repo.root, config.language))
     writer = SiteWriter(Path(out))
+    store = FactStore(cache)
+    pages = RecordPages(env, config, formats, writer.tmp, cache)
+    live: list[Any] = []
     try:
-        cache = (cache_dir if cache_dir is not None else repo.root / ".kscms-cache") if use_cache else None
-        env = make_environment(repo.root, config.language, cache / "jinja" if cache else None)
-        formats = Formats(config.language, config.tz, site_translations(repo.root, config.language))
-        site = _site_globals(config, formats, day)
-        env.globals.update(site)
-        compliments = [r for r in records if isinstance(r, Compliment)]
-        result.withheld = [
-            c.id for c in compliments if is_public(c, config, moment) and holds_personal_data(c)
-        ]
-        memo = MarkdownMemo(cache)
-        for item in public_pages(compliments, config, moment, formats, day, memo):
-            _emit(writer, env, "public", item, RawFile)
-            result.public_pages += 1
-        for rel, data in statics.items():
-            writer.write("public/" + rel, data)
-        if not public_only:
-            from kscms.site.internal import internal_pages
-            from kscms.site.pool import render_records
+        from kscms.site.assemble import gather_records, write_site
 
-            pages, record_pages = internal_pages(records, config, moment, formats, day)
-            for item in pages:
-                _emit(writer, env, "internal", item, RawFile)
-                result.internal_pages += 1
-            result.internal_pages += render_records(
-                writer, env, record_pages, repo.root, config.language, site, cache, jobs, PARALLEL_THRESHOLD
-            )
-            for rel, data in statics.items():
-                writer.write("internal/" + rel, data)
+        gathered, workers = gather_records(repo, store, pages, jobs, PARALLEL_THRESHOLD)
+        if workers is not None:
+            live.append(workers)
+        result = write_site(
+            repo,
+            writer,
+            env,
+            formats,
+            pages,
+            gathered,
+            workers,
+            public_only,
+            as_of,
+            jobs,
+            PARALLEL_THRESHOLD,
+            live,
+            cache,
+        )
         writer.commit()
-        memo.save()
+        store.save(gathered.entries)
     except BaseException:
         writer.abort()
         raise
+    finally:
+        for workers in live:
+            workers.close()
     result.written, result.unchanged = writer.written, writer.unchanged
     result.seconds = time.perf_counter() - started
     return result

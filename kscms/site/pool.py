@@ -1,18 +1,20 @@
-"""Render the record pages: reuse the previous build's file, else the page cache, else render
-(in a process pool when there are many).
+"""Record pages: keyed by what they are made from, reused when unchanged, else rendered (in the
+worker processes that read the records, when there are many).
 
-A page's key is a hash of everything it is made from: its view object, the templates and their
-catalogues, the site's globals and the kscms version. Same key, same bytes.
+A record page is made from the record's file, the titles of the records it links to and of those
+that link to it, and what every page shares: kscms's version, the templates and catalogues,
+kscms.yaml and the as-of date (`base_fingerprint`). Its key hashes exactly those, so it is known
+from the records' facts alone, without parsing: same key, same bytes. A page whose key is in the
+previous build's manifest is linked from there; else one in the page cache is copied; else it is
+rendered.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-import pickle
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,104 +22,131 @@ from kscms import __version__
 from kscms.site.cache import PageCache
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from jinja2 import Environment
 
-    from kscms.site.context import Page
-    from kscms.site.writer import SiteWriter
-
-CHUNK = 64
-"""Pages handed to a worker process at a time."""
-BATCH = 2000
-"""Record pages keyed, looked up and rendered together: bounds memory for very large repositories."""
-_WORKER: dict[str, Any] = {}
+    from kscms.config import Config
+    from kscms.model.base import Record
+    from kscms.site.formats import Formats
+    from kscms.site.gather import Facts
+    from kscms.site.records import RecordViews
 
 
-def _init_worker(root: str, language: str, site: dict[str, Any], bytecode: str | None) -> None:
-    from kscms.site.environment import make_environment
-
-    env = make_environment(Path(root), language, Path(bytecode) if bytecode else None)
-    env.globals.update(site)
-    _WORKER["env"] = env
-
-
-def _render_in_worker(page: Page) -> bytes:
-    from kscms.site import render
-
-    return render(_WORKER["env"], page, "internal")
-
-
-def _keyed(pages: Iterable[Page], fingerprint: str) -> Iterator[tuple[str, Page]]:
-    for page in pages:
-        digest = hashlib.sha256(fingerprint.encode())
-        digest.update(pickle.dumps((page.templates, page.context), protocol=5))
-        yield "page:" + digest.hexdigest(), page
-
-
-def render_records(
-    writer: SiteWriter,
-    env: Environment,
-    pages: Iterable[Page],
-    root: Path,
-    language: str,
-    site: dict[str, Any],
-    cache_dir: Path | None,
-    jobs: int | None,
-    threshold: int,
-) -> int:
-    """Write every record page under `internal/`, `BATCH` pages at a time; returns how many.
-
-    A process pool renders when a batch has more than `threshold` pages to render (or whenever
-    `jobs` > 1 is asked for); the pool starts once and serves every later batch.
-    """
+def base_fingerprint(root: Path, language: str, site: dict[str, Any], public_only: bool) -> str:
+    """What every page is made from besides its own data: version, templates, kscms.yaml, as-of."""
+    from kscms.config import CONFIG_NAME
     from kscms.site.environment import templates_fingerprint
 
-    fingerprint = "\0".join([__version__, language, templates_fingerprint(root), repr(sorted(site.items()))])
-    cache = PageCache(cache_dir) if cache_dir is not None else None
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    count = 0
-    with ExitStack() as stack:
-        pool: ProcessPoolExecutor | None = None
-        for batch in _batches(_keyed(pages, fingerprint), BATCH):
-            count += len(batch)
-            misses: list[tuple[str, str, Page]] = []
-            for key, page in batch:
-                rel = "internal/" + page.path
-                if writer.reuse(rel, key):
-                    continue
-                data = cache.get(key.removeprefix("page:")) if cache else None
-                if data is not None:
-                    writer.write(rel, data, key)
-                else:
-                    misses.append((rel, key, page))
-            if pool is None and workers > 1 and misses and (len(misses) > threshold or (jobs or 0) > 1):
-                bytecode = str(cache_dir / "jinja") if cache_dir else None
-                pool = stack.enter_context(
-                    ProcessPoolExecutor(
-                        workers, initializer=_init_worker, initargs=(str(root), language, site, bytecode)
-                    )
-                )
-            rendered = _render_all(env, pool, [page for _rel, _key, page in misses])
-            for (rel, key, _page), data in zip(misses, rendered, strict=True):
-                writer.write(rel, data, key)
-                if cache:
-                    cache.put(key.removeprefix("page:"), data)
-    return count
+    digest = hashlib.sha256()
+    for part in (
+        __version__,
+        language,
+        templates_fingerprint(root),
+        repr(sorted(site.items())),
+        str(public_only),
+    ):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    with contextlib.suppress(OSError):
+        digest.update((root / CONFIG_NAME).read_bytes())
+    return digest.hexdigest()
 
 
-def _render_all(env: Environment, pool: ProcessPoolExecutor | None, pages: list[Page]) -> Iterator[bytes]:
-    from kscms.site import render
+def link_index(facts: Iterable[Facts]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """(id -> title, id -> sorted ids of the records that point at it) of the records shown."""
+    titles: dict[str, str] = {}
+    found: dict[str, set[str]] = {}
+    for f in facts:
+        titles[f.id] = f.title
+        for target in f.refs:
+            found.setdefault(target, set()).add(f.id)
+    return titles, {k: sorted(v) for k, v in found.items()}
 
-    if pool is not None and len(pages) > 1:
-        return pool.map(_render_in_worker, pages, chunksize=CHUNK)
-    return (render(env, page, "internal") for page in pages)
+
+def record_key(base: str, f: Facts, titles: dict[str, str], back: dict[str, list[str]]) -> str:
+    """The key of a record's page (see the module docstring)."""
+    links = [(ref, titles.get(ref)) for ref in f.refs]
+    backs = [(ref, titles.get(ref)) for ref in back.get(f.id, ())]
+    text = repr((base, f.type, f.front, f.body, links, backs))
+    return "page:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _batches(items: Iterable[tuple[str, Page]], size: int) -> Iterator[list[tuple[str, Page]]]:
-    batch: list[tuple[str, Page]] = []
+def group_digest(base: str, name: str, items: Iterable[Any]) -> str:
+    """A hash of the inputs of a group of pages (e.g. every index page of `internal/`)."""
+    digest = hashlib.sha256(f"{base}\0{name}\0".encode())
     for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        digest.update(repr(item).encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class RecordPages:
+    """Renders and writes record pages into the staging folder (in this process or a worker)."""
+
+    def __init__(
+        self, env: Environment, config: Config, formats: Formats, staging: Path, cache_dir: Path | None
+    ) -> None:
+        self.env = env
+        self.config = config
+        self.formats = formats
+        self.staging = staging
+        self.cache = PageCache(cache_dir) if cache_dir is not None else None
+        self.views: RecordViews | None = None
+
+    def prepare(
+        self, site: dict[str, Any], moment: dt.datetime, titles: dict[str, str], back: dict[str, list[str]]
+    ) -> None:
+        """Set what every record page of this build shares."""
+        from kscms.site.records import RecordViews
+
+        self.env.globals.update(site)
+        self.views = RecordViews.from_index(self.config, self.formats, moment, titles, back)
+        (self.staging / "internal" / "records").mkdir(parents=True, exist_ok=True)
+
+    def write(self, record: Record, key: str) -> str:
+        """Write the page of `record` (from the page cache when it has `key`); returns its path."""
+        from kscms.site import render
+        from kscms.site.context import Page
+        from kscms.site.records import record_href
+
+        assert self.views is not None
+        rel = "internal/" + record_href(record.id)
+        data = self.cache.get(key.removeprefix("page:")) if self.cache else None
+        if data is None:
+            page = Page(
+                record_href(record.id),
+                (f"internal/record-{record.type}.html", "internal/record.html"),
+                {"section": "records", "record": self.views.view(record)},
+            )
+            data = render(self.env, page, "internal")
+            if self.cache:
+                self.cache.put(key.removeprefix("page:"), data)
+        path = self.staging / rel
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return rel
+
+
+def render_job(
+    pages: RecordPages, message: dict[str, Any], records: dict[str, Record], parse: Any
+) -> list[tuple[str, str]]:
+    """Write the pages of `message['jobs']` ((file, key) pairs): (page path, key) of each."""
+    pages.prepare(message["site"], message["moment"], message["titles"], message["back"])
+    done: list[tuple[str, str]] = []
+    for rel, key in message["jobs"]:
+        record = records.pop(rel, None)
+        if record is None:
+            record = parse(rel)[0]
+        if record is not None:
+            done.append((pages.write(record, key), key))
+    return done
+
+
+def chunks(items: list[Any], count: int) -> list[list[Any]]:
+    """`items` dealt round-robin into `count` lists (similar work in each)."""
+    return [items[n::count] for n in range(count)]
+
+
+def cpu_count() -> int:
+    return os.cpu_count() or 1

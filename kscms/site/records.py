@@ -136,6 +136,22 @@ class RecordViews:
         self.titles = {r.id: r.title for r in records}
         self.back = backlinks(records)
 
+    @classmethod
+    def from_index(
+        cls,
+        config: Config,
+        formats: Formats,
+        moment: dt.datetime,
+        titles: dict[str, str],
+        back: dict[str, list[str]],
+    ) -> RecordViews:
+        """Views from titles and backlinks already known (a worker holds only some of the records)."""
+        views = cls.__new__(cls)
+        views.config, views.formats, views.moment = config, formats, moment
+        views.names = Names(config)
+        views.titles, views.back = titles, back
+        return views
+
     def link(self, record_id: str) -> Link:
         title = self.titles.get(record_id)
         return (

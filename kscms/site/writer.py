@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from kscms.errors import ConfigError
 
@@ -30,8 +31,11 @@ class SiteWriter:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".tmp", dir=self.out.parent))
         os.chmod(self.tmp, 0o755)
-        self.old: dict[str, str] = _read_manifest(self.out)
+        self.old, self.old_groups = _read_manifest(self.out)
         self.files: dict[str, str] = {}
+        self.groups: dict[str, dict[str, Any]] = {}
+        """Named groups of files made from one set of inputs (their digest): reused as a whole."""
+        self._group: list[str] | None = None
         self.written = 0
         self.unchanged = 0
         self._dirs: set[Path] = set()
@@ -56,6 +60,8 @@ class SiteWriter:
             return False
         self.files[rel] = key
         self.unchanged += 1
+        if self._group is not None:
+            self._group.append(rel)
         return True
 
     def write(self, rel: str, data: bytes, key: str | None = None) -> None:
@@ -66,10 +72,56 @@ class SiteWriter:
         self._target(rel).write_bytes(data)
         self.files[rel] = key
         self.written += 1
+        if self._group is not None:
+            self._group.append(rel)
+
+    def reuse_group(self, name: str, digest: str) -> dict[str, Any] | None:
+        """Link every file of the previous build's group `name` when it was made from `digest`.
+
+        Returns the group's record (its `files` and whatever `start_group` was given), or None
+        when the group has to be made again (nothing of it is linked then).
+        """
+        group = self.old_groups.get(name)
+        if not isinstance(group, dict) or group.get("digest") != digest:
+            return None
+        files = group.get("files")
+        if not isinstance(files, list) or any(self.old.get(rel) is None for rel in files):
+            return None
+        linked: list[str] = []
+        for rel in files:
+            if not self.reuse(rel, self.old[rel]):
+                for done in linked:  # all or nothing: the caller writes the group again
+                    os.unlink(self.tmp / done)
+                    del self.files[done]
+                    self.unchanged -= 1
+                return None
+            linked.append(rel)
+        self.groups[name] = group
+        return group
+
+    def start_group(self, name: str, digest: str, **info: Any) -> None:
+        """Files written from now until `end_group` form the group `name`, made from `digest`."""
+        self._group = []
+        self.groups[name] = {"digest": digest, "files": self._group, **info}
+
+    def end_group(self) -> None:
+        self._group = None
+
+    def add(self, rel: str, key: str, written: bool = True) -> None:
+        """Count a file that another process wrote into the staging folder."""
+        self.files[rel] = key
+        if written:
+            self.written += 1
+        else:
+            self.unchanged += 1
 
     def commit(self) -> None:
         """Write the manifest and put the staging folder in place of DIR."""
-        manifest = {"generator": "kscms", "files": dict(sorted(self.files.items()))}
+        manifest = {
+            "generator": "kscms",
+            "files": dict(sorted(self.files.items())),
+            "groups": {name: self.groups[name] for name in sorted(self.groups)},
+        }
         (self.tmp / MANIFEST).write_text(
             json.dumps(manifest, indent=0, sort_keys=True) + "\n", encoding="utf-8"
         )
@@ -91,13 +143,17 @@ class SiteWriter:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def _read_manifest(out: Path) -> dict[str, str]:
+def _read_manifest(out: Path) -> tuple[dict[str, str], dict[str, Any]]:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return {}, {}
     files = data.get("files") if isinstance(data, dict) else None
-    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    groups = data.get("groups") if isinstance(data, dict) else None
+    return (
+        {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {},
+        groups if isinstance(groups, dict) else {},
+    )
 
 
 def _refuse_foreign(out: Path) -> None:
