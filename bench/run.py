@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import importlib.util
+import io
 import json
 import os
 import platform
@@ -25,6 +26,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -57,9 +59,12 @@ class Result:
     command: str
     samples: list[Sample] = field(default_factory=list)
     error: str | None = None
+    skipped: bool = False
 
     def summary(self) -> dict[str, object]:
         """Median, min and max of each figure, for the JSON report."""
+        if self.skipped:
+            return {"command": self.command, "status": "skipped"}
         if self.error or not self.samples:
             return {"command": self.command, "status": "failed", "error": self.error or "no samples"}
         out: dict[str, object] = {"command": self.command, "status": "ok", "rounds": len(self.samples)}
@@ -85,13 +90,19 @@ def _kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
-def measure(argv: list[str], cwd: Path, timeout: float) -> Sample:
+def measure(argv: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> Sample:
     """Run ``argv`` once; return its wall time, CPU time and peak RSS (its own and its children's)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         try:
             proc = subprocess.Popen(
-                argv, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True
+                argv,
+                env=env,
+                cwd=cwd,
+                stdout=out,
+                stderr=err,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )
         except OSError as exc:
             raise CommandFailed(f"{argv[0]}: {exc.strerror}") from exc
@@ -112,10 +123,10 @@ def measure(argv: list[str], cwd: Path, timeout: float) -> Sample:
     return Sample(round(wall, 4), round(usage.ru_utime + usage.ru_stime, 4), usage.ru_maxrss)
 
 
-def run_quiet(argv: list[str], cwd: Path) -> str:
+def run_quiet(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     """Run an unmeasured command (git, a warm-up build); return its output, raise CommandFailed on failure."""
     try:
-        done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+        done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env)
     except OSError as exc:
         raise CommandFailed(f"{argv[0]}: {exc.strerror}") from exc
     if done.returncode != 0:
@@ -137,12 +148,12 @@ def bench_command(
     cleanup: Hook | None = None,
 ) -> Result:
     """Measure ``argv`` ``args.rounds`` times; ``prepare(round)`` and ``cleanup(round)`` run unmeasured around it."""
-    result = Result(name, label)
-    for number in range(args.rounds):
+    result = Result(name, label, skipped=bool(args.commands) and name not in args.commands)
+    for number in range(0 if result.skipped else args.rounds):
         try:
             if prepare:
                 prepare(number)
-            result.samples.append(measure(argv, cwd, args.timeout))
+            result.samples.append(measure(argv, cwd, args.timeout, args.env))
         except CommandFailed as exc:
             result.error = str(exc)
             break
@@ -214,9 +225,27 @@ def hugo_binary() -> str | None:
     return shutil.which("hugo")
 
 
-def kscms_binary() -> str:
-    """``$KSCMS`` or the project's ``.venv/bin/kscms``."""
-    return os.environ.get("KSCMS") or str(PROJECT / ".venv" / "bin" / "kscms")
+def kscms_command(ref: str | None) -> tuple[list[str], dict[str, str] | None]:
+    """How to start kscms: ``$KSCMS`` or ``.venv/bin/kscms``; with ``ref``, the package as committed there.
+
+    A snapshot (``git archive REF kscms site_templates`` under bench/work/) runs with the project venv's
+    Python and ``PYTHONPATH``, so that edits in progress in the work tree cannot disturb a long run.
+    """
+    if ref is None:
+        return [os.environ.get("KSCMS") or str(PROJECT / ".venv" / "bin" / "kscms")], None
+    commit = git(PROJECT, "rev-parse", "--short", ref)
+    snapshot = WORK / f"kscms-{commit}"
+    if not snapshot.is_dir():
+        paths = ["kscms", "site_templates"]  # kscms/site_templates links to the top-level folder
+        archive = subprocess.run(
+            ["git", "archive", commit, *paths], cwd=PROJECT, capture_output=True, check=True
+        )
+        staging = WORK / f"kscms-{commit}.partial"
+        shutil.rmtree(staging, ignore_errors=True)
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(staging, filter="data")
+        staging.rename(snapshot)
+    return [sys.executable, "-m", "kscms"], {**os.environ, "PYTHONPATH": str(snapshot)}
 
 
 def touch_record(repo: Path, number: int) -> Path:
@@ -239,7 +268,7 @@ def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     git(repo, "reset", "-q", "--hard", "HEAD")  # undo edits left by an interrupted run
     hugo_site, layout_s = ensure_hugo_site(size, repo)
     out, site_dir = WORK / f"out-{size}", WORK / f"out-{size}" / "kscms"
-    kscms, head = kscms_binary(), git(repo, "rev-parse", "HEAD")
+    kscms, head = args.kscms, git(repo, "rev-parse", "HEAD")
 
     def commit_change(number: int) -> None:
         touch_record(repo, number)
@@ -254,13 +283,13 @@ def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
 
     def warm(number: int) -> None:
         if number == 0:
-            run_quiet([kscms, "build", "--out", str(site_dir)], repo)
+            run_quiet([*kscms, "build", "--out", str(site_dir)], repo, args.env)
         touch_record(repo, number)
 
     def hugo_cold(_: int) -> None:
         shutil.rmtree(out / "hugo", ignore_errors=True)
 
-    build = [kscms, "build", "--out", str(site_dir)]
+    build = [*kscms, "build", "--out", str(site_dir)]
     hugo = [
         hugo_binary() or "hugo",
         "--quiet",
@@ -270,18 +299,18 @@ def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         str(out / "hugo"),
     ]
     results = [
-        bench_command("help", "kscms --help", [kscms, "--help"], repo, args),
-        bench_command("check", "kscms check", [kscms, "check"], repo, args),
+        bench_command("help", "kscms --help", [*kscms, "--help"], repo, args),
+        bench_command("check", "kscms check", [*kscms, "check"], repo, args),
         bench_command(
             "check_base",
             "kscms check --base HEAD~1",
-            [kscms, "check", "--base", "HEAD~1"],
+            [*kscms, "check", "--base", "HEAD~1"],
             repo,
             args,
             commit_change,
             restore,
         ),
-        bench_command("kpi", "kscms kpi", [kscms, "kpi"], repo, args),
+        bench_command("kpi", "kscms kpi", [*kscms, "kpi"], repo, args),
         bench_command("build_cold", "kscms build (cold)", build, repo, args, cold),
         bench_command("build_warm", "kscms build (warm, 1 edit)", build, repo, args, warm),
         bench_command("hugo", "hugo (full build)", hugo, repo, args, hugo_cold),
@@ -353,6 +382,9 @@ def format_table(report: dict[str, Any]) -> str:
         "|---|--:|--:|--:|--:|--:|--:|---|",
     ]
     for summary in report["commands"].values():
+        if summary["status"] == "skipped":
+            rows.append(f"| {summary['command']} | skipped | | | | | | |")
+            continue
         if summary["status"] != "ok":
             rows.append(
                 f"| {summary['command']} | failed: {summary['error'].replace('|', '/')} | | | | | | |"
@@ -371,7 +403,7 @@ def format_table(report: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
-def machine_info() -> dict[str, object]:
+def machine_info(args: argparse.Namespace) -> dict[str, object]:
     """What the numbers were measured on."""
     hugo = hugo_binary()
     version = (
@@ -386,7 +418,8 @@ def machine_info() -> dict[str, object]:
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "hugo": version,
-        "kscms": kscms_binary(),
+        "kscms": " ".join(args.kscms),
+        "kscms_ref": args.kscms_ref,
         "project_commit": commit or None,
         "load_avg": os.getloadavg(),
     }
@@ -406,12 +439,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--commits", type=int, default=200, help="commits in each generated history (default 200)"
     )
+    parser.add_argument(
+        "--kscms-ref", help="measure kscms as committed at this Git ref (e.g. HEAD), not the work tree"
+    )
+    parser.add_argument(
+        "--commands",
+        type=lambda text: set(text.split(",")),
+        default=set(),
+        help="measure only these (help,check,check_base,kpi,build_cold,build_warm,hugo)",
+    )
     parser.add_argument("--timeout", type=float, default=900, help="seconds before a run counts as failed")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     WORK.mkdir(parents=True, exist_ok=True)
     reports: dict[str, object] = {}
-    results = {"machine": machine_info(), "rounds": args.rounds, "sizes": reports}
+    args.kscms, args.env = kscms_command(args.kscms_ref)
+    results = {"machine": machine_info(args), "rounds": args.rounds, "sizes": reports}
     for size in sizes:
         report = bench_size(size, args)
         reports[str(size)] = report
