@@ -360,8 +360,6 @@ segments:
   private: {feedback: email}
 """
 
-T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
-
 
 def compliment_text(
     slug: str = "printer-fixed",
