@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
@@ -28,9 +29,17 @@ class Problem:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Control and bidi characters as `\\xNN` / `\\uNNNN` escapes, so a terminal or log shows them inertly."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def format_text(problems: Iterable[Problem]) -> str:
-    """`PATH:LINE: error[CODE]: message`, one per line."""
-    return "".join(f"{p.located()}: {p.severity}[{p.code}]: {p.message}\n" for p in problems)
+    """`PATH:LINE: error[CODE]: message`, one per line (control characters escaped)."""
+    return "".join(printable(f"{p.located()}: {p.severity}[{p.code}]: {p.message}") + "\n" for p in problems)
 
 
 def _escape_data(text: str) -> str:
@@ -50,7 +59,7 @@ def format_github(problems: Iterable[Problem]) -> str:
         if p.line:
             props += f",line={p.line}"
         props += f",title={_escape_property(p.code)}"
-        out.append(f"::{level} {props}::{_escape_data(p.message)}\n")
+        out.append(printable(f"::{level} {props}::{_escape_data(p.message)}") + "\n")
     return "".join(out)
 
 

@@ -309,7 +309,7 @@ class Repository:
         else:
             problems.extend(_check_paths(self, selected, moment))
         ctx = self.context(moment)
-        only = None if paths is None else {p.rpartition("/")[2][:-3] for p in selected}
+        only = None if paths is None else set(selected)
         problems.extend(check_duplicates(ctx, only))
         return sorted(set(problems), key=lambda p: (p.path, p.line, p.code, p.message))
 

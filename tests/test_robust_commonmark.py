@@ -61,11 +61,6 @@ def test_the_renderer_is_still_commonmark() -> None:
     assert same >= 400, f"only {same} of 652 examples render as the spec says"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kscms/site/markdown.py: markdown-it does not call validateLink for an empty destination, "
-    'so `[x]()` renders <a href=""> (a relative link to the page itself); spec examples 485, 487, 567',
-)
 def test_an_empty_link_destination_is_not_a_link() -> None:
     empty = [e.number for e in commonmark_examples() if 'href=""' in render_markdown(e.markdown)]
     assert empty == []

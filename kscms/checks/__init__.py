@@ -36,14 +36,25 @@ def run_checks(records: Iterable[Record], ctx: CheckContext) -> Iterator[Problem
 
 
 def check_duplicates(ctx: CheckContext, only: set[str] | None = None) -> Iterator[Problem]:
-    """Two files with the same id (stem), anywhere under records/."""
+    """Two files with the same id (stem), anywhere under records/.
+
+    With `only` (the paths being checked, e.g. the changed ones) the problem is reported on those
+    files, naming the other file; otherwise on every file but the first in path order.
+    """
     for record_id, paths in sorted(ctx.ids.items()):
-        if len(paths) > 1 and (only is None or record_id in only):
-            for path in sorted(paths)[1:]:
-                yield Problem(
-                    path,
-                    1,
-                    "duplicate-id",
-                    f"id `{record_id}` is also used by {sorted(paths)[0]}: give this record another slug",
-                    field="id",
-                )
+        if len(paths) < 2:
+            continue
+        ordered = sorted(paths)
+        if only is None:
+            blamed = ordered[1:]
+        else:
+            blamed = [p for p in ordered if p in only]
+        for path in blamed:
+            other = next(p for p in ordered if p != path)
+            yield Problem(
+                path,
+                1,
+                "duplicate-id",
+                f"id `{record_id}` is also used by {other}: give this record another slug",
+                field="id",
+            )

@@ -23,6 +23,11 @@ ALLOWED_SCHEMES: tuple[str, ...] = ("http:", "https:", "mailto:")
 """Link schemes kept; anything else (relative, `//host`, `javascript:`, `data:`, `tel:`) stays text."""
 MAX_NESTING = 20
 """markdown-it's `maxNesting`: deeper block or inline nesting is left as text (bounds time and stack)."""
+MAX_PARAGRAPH = 20_000
+"""A body with a paragraph longer than this (characters) is shown as plain text: markdown-it-py's inline
+parser is superlinear on runs of link or emphasis openers (1 MiB of `[x](` takes 15-35 s)."""
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
@@ -33,6 +38,26 @@ def is_allowed_link(url: str) -> bool:
     if cleaned.startswith(("http://", "https://")):
         return len(cleaned.split("//", 1)[1]) > 0
     return cleaned.startswith("mailto:") and len(cleaned) > len("mailto:")
+
+
+def _drop_empty_links(state: Any) -> None:
+    """Links whose destination is empty (`[x]()`) become their text: markdown-it skips validateLink there."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        kept: list[Token] = []
+        dropping: list[bool] = []
+        for child in block.children:
+            if child.type == "link_open":
+                empty = not (child.attrGet("href") or "").strip()
+                dropping.append(empty)
+                if empty:
+                    continue
+            elif child.type == "link_close" and dropping:
+                if dropping.pop():
+                    continue
+            kept.append(child)
+        block.children = kept
 
 
 def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -50,15 +75,26 @@ def markdown_parser() -> MarkdownIt:
     md.disable("image")
     md.validateLink = is_allowed_link  # type: ignore[method-assign]
     md.add_render_rule("link_open", _render_link_open)
+    md.core.ruler.push("kscms_drop_empty_links", _drop_empty_links)
     return md
+
+
+def _too_long(text: str) -> bool:
+    return len(text) > MAX_PARAGRAPH and any(len(p) > MAX_PARAGRAPH for p in _BLANK_LINE.split(text))
+
+
+def _as_plain_text(text: str) -> tuple[str, str]:
+    """Escaped paragraphs, no inline parsing: for bodies markdown-it could take seconds over."""
+    from html import escape
+
+    paragraphs = [p.strip() for p in _BLANK_LINE.split(text) if p.strip()]
+    html = "".join(f"<p>{escape(p, quote=False)}</p>\n" for p in paragraphs)
+    return html, " ".join(text.split())
 
 
 def render_markdown(text: str) -> str:
     """Markdown to safe HTML: no raw HTML, only http(s)/mailto links, no images."""
-    fast = fast_render(text)
-    if fast is not None:
-        return fast[0]
-    return str(markdown_parser().render(text))
+    return render_with_text(text)[0]
 
 
 def plain_text(text: str) -> str:
@@ -75,6 +111,8 @@ def render_with_text(text: str) -> tuple[str, str]:
     fast = fast_render(text)
     if fast is not None:
         return fast
+    if _too_long(text):
+        return _as_plain_text(text)
     md = markdown_parser()
     tokens = md.parse(text)
     return md.renderer.render(tokens, md.options, {}), _words(tokens)
