@@ -45,10 +45,7 @@ def check_duplicates(ctx: CheckContext, only: set[str] | None = None) -> Iterato
         if len(paths) < 2:
             continue
         ordered = sorted(paths)
-        if only is None:
-            blamed = ordered[1:]
-        else:
-            blamed = [p for p in ordered if p in only]
+        blamed = ordered[1:] if only is None else [p for p in ordered if p in only]
         for path in blamed:
             other = next(p for p in ordered if p != path)
             yield Problem(

@@ -53,9 +53,8 @@ def _drop_empty_links(state: Any) -> None:
                 dropping.append(empty)
                 if empty:
                     continue
-            elif child.type == "link_close" and dropping:
-                if dropping.pop():
-                    continue
+            elif child.type == "link_close" and dropping and dropping.pop():
+                continue
             kept.append(child)
         block.children = kept
 
