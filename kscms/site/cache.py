@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sqlite3
 from pathlib import Path
 
 from kscms import __version__
@@ -13,28 +14,62 @@ from kscms.site.markdown import render_with_text
 
 
 class PageCache:
-    """Rendered pages by key in `<cache>/pages/<xx>/<key>.html` (written atomically)."""
+    """Rendered pages by key in one SQLite file, `<cache>/pages.sqlite`.
+
+    Writes are collected and stored in one transaction per `flush` (a page file each would cost
+    more than rendering it); a cache that cannot be read or written only costs time.
+    """
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder / "pages"
+        self.path = folder / "pages.sqlite"
+        self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, bytes]] = []
+        self._broken = False
+        self._empty = False
+        """Nothing to look up (a cold cache): `get` does not ask SQLite."""
+        self._pid = os.getpid()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.html"
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._pid != os.getpid():  # a forked worker opens its own connection
+            self._db, self._pid = None, os.getpid()
+        if self._db is None and not self._broken:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+                self._empty = db.execute("SELECT 1 FROM pages LIMIT 1").fetchone() is None
+                self._db = db
+            except (OSError, sqlite3.Error):
+                self._broken = True
+        return self._db
 
     def get(self, key: str) -> bytes | None:
+        db = self._connect()
+        if db is None or self._empty:
+            return None
         try:
-            return self._path(key).read_bytes()
-        except OSError:
+            row = db.execute("SELECT data FROM pages WHERE key = ?", (f"{__version__}:{key}",)).fetchone()
+            return bytes(row[0]) if row else None
+        except sqlite3.Error:
             return None
 
     def put(self, key: str, data: bytes) -> None:
-        path = self._path(key)
+        self._pending.append((f"{__version__}:{key}", data))
+        if len(self._pending) >= 1000:
+            self.flush()
+
+    def flush(self) -> None:
+        """Store the pages put since the last flush."""
+        pending, self._pending = self._pending, []
+        db = self._connect() if pending else None
+        if db is None:
+            return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-        except OSError:  # a cache that cannot be written only costs time
+            with db:
+                db.execute("BEGIN")
+                db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", pending)
+        except sqlite3.Error:
             pass
 
 

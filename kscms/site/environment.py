@@ -26,6 +26,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
+from kscms.site.htmlparts import GLOBALS
 from kscms.site.i18n import translations
 
 
@@ -75,6 +76,7 @@ def make_environment(repo_root: Path | None, language: str, bytecode_dir: Path |
     env.filters["label"] = _label_filter(trans)
     env.filters["markdown"] = _markdown_filter
     env.globals["fragment"] = _fragment_function(env)
+    env.globals.update(GLOBALS)
     return env
 
 

@@ -140,6 +140,8 @@ def render_job(
             record = parse(rel)[0]
         if record is not None:
             done.append((pages.write(record, key), key))
+    if pages.cache is not None:
+        pages.cache.flush()
     return done
 
 

@@ -162,6 +162,14 @@ class RecordViews:
         return record.status_at(self.moment) or record.status
 
     def summary(self, record: Record) -> RecordSummary:
+        """The record as a list row (remembered: section and team pages list the same records)."""
+        memo: dict[int, RecordSummary] = self.__dict__.setdefault("_summaries", {})
+        found = memo.get(id(record))
+        if found is None:
+            found = memo[id(record)] = self._summary(record)
+        return found
+
+    def _summary(self, record: Record) -> RecordSummary:
         status = self.status_at(record)
         return RecordSummary(
             record.id,

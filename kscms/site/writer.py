@@ -38,24 +38,26 @@ class SiteWriter:
         self._group: list[str] | None = None
         self.written = 0
         self.unchanged = 0
-        self._dirs: set[Path] = set()
+        self._dirs: set[str] = set()
+        self._out = os.fspath(self.out) + os.sep
+        self._tmp = os.fspath(self.tmp) + os.sep
 
-    def _target(self, rel: str) -> Path:
+    def _target(self, rel: str) -> str:
+        """The staging path of `rel` (plain strings: this runs for every file of a build)."""
         if rel.startswith("/") or ".." in rel.split("/"):
             raise ValueError(f"unsafe output path {rel!r}")
-        target = self.tmp / rel
-        parent = target.parent
-        if parent not in self._dirs:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(parent)
-        return target
+        folder, _, _name = rel.rpartition("/")
+        if folder not in self._dirs:
+            os.makedirs(self._tmp + folder, exist_ok=True)
+            self._dirs.add(folder)
+        return self._tmp + rel
 
     def reuse(self, rel: str, key: str) -> bool:
         """Link the previous build's file when it was made from the same `key`; True when done."""
         if self.old.get(rel) != key:
             return False
         try:
-            os.link(self.out / rel, self._target(rel))
+            os.link(self._out + rel, self._target(rel))
         except OSError:
             return False
         self.files[rel] = key
@@ -69,7 +71,8 @@ class SiteWriter:
         key = key or "sha256:" + hashlib.sha256(data).hexdigest()
         if self.reuse(rel, key):
             return
-        self._target(rel).write_bytes(data)
+        with open(self._target(rel), "wb") as handle:
+            handle.write(data)
         self.files[rel] = key
         self.written += 1
         if self._group is not None:
