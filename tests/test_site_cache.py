@@ -1,0 +1,158 @@
+"""Incremental builds: every cache (record facts, record pages, the wall and index-page groups, the
+page cache) gives exactly what a build without any cache gives, and a change rebuilds what it
+affects: a record's body, its front matter, a template, kscms.yaml, the language."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from site_helpers import MINIMAL_AS_OF, build_site, copy_minimal, site_files
+
+from kscms.repository import Repository
+from kscms.site import build
+
+SIGNAL = "records/signals/2026/S-20261103-bellen-opzeggen.md"
+IMPROVEMENT = "records/improvements/2026/I-20261106-opzeggen-online.md"
+ON_THE_WALL = "records/compliments/2026/C-20261102-printer-snel-gemaakt.md"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return copy_minimal(tmp_path / "minimal")
+
+
+def _incremental(root: Path, tmp_path: Path, **options: object) -> tuple[Path, object]:
+    out = tmp_path / "out"
+    result = build_site(root, out, cache=tmp_path / "cache", as_of=MINIMAL_AS_OF, **options)
+    return out, result
+
+
+def _fresh(root: Path, tmp_path: Path, name: str = "fresh") -> Path:
+    out = tmp_path / name
+    shutil.rmtree(out, ignore_errors=True)
+    build(Repository.open(root), out, use_cache=False, as_of=MINIMAL_AS_OF)
+    return out
+
+
+def _same_as_fresh(root: Path, tmp_path: Path, out: Path) -> None:
+    fresh = _fresh(root, tmp_path)
+    for part in ("public", "internal"):
+        assert site_files(out / part) == site_files(fresh / part), part
+
+
+def _inode(out: Path, rel: str) -> int:
+    return (out / rel).stat().st_ino
+
+
+def _edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_body_edit_rewrites_its_page_only(root: Path, tmp_path: Path) -> None:
+    out, _ = _incremental(root, tmp_path)
+    dashboard, wall = _inode(out, "internal/index.html"), _inode(out, "public/index.html")
+    signal_page = _inode(out, "internal/records/S-20261103-bellen-opzeggen.html")
+    (root / IMPROVEMENT).write_text(
+        (root / IMPROVEMENT).read_text(encoding="utf-8") + "\nNieuwe alinea.\n", encoding="utf-8"
+    )
+    _, result = _incremental(root, tmp_path)
+    assert result.written == 1  # type: ignore[attr-defined]
+    assert "Nieuwe alinea." in (out / "internal/records/I-20261106-opzeggen-online.html").read_text()
+    assert _inode(out, "internal/index.html") == dashboard and _inode(out, "public/index.html") == wall
+    assert _inode(out, "internal/records/S-20261103-bellen-opzeggen.html") == signal_page
+    _same_as_fresh(root, tmp_path, out)
+
+
+def test_title_change_rewrites_the_pages_that_link_to_it_and_the_index_pages(
+    root: Path, tmp_path: Path
+) -> None:
+    out, _ = _incremental(root, tmp_path)
+    _edit(root, IMPROVEMENT, "title: ", "title: Hernoemd - ")
+    _, result = _incremental(root, tmp_path)
+    assert result.written > 2  # type: ignore[attr-defined]
+    assert "Hernoemd -" in (out / "internal/records/S-20261103-bellen-opzeggen.html").read_text()
+    assert "Hernoemd -" in (out / "internal/improvements.html").read_text()
+    _same_as_fresh(root, tmp_path, out)
+
+
+def test_wall_follows_a_consented_compliment(root: Path, tmp_path: Path) -> None:
+    out, _ = _incremental(root, tmp_path)
+    _edit(root, ON_THE_WALL, "Complimenten voor de servicedesk!", "Hulde aan de servicedesk!")
+    _incremental(root, tmp_path)
+    assert "Hulde aan de servicedesk!" in (out / "public/index.html").read_text()
+    _same_as_fresh(root, tmp_path, out)
+    _edit(root, ON_THE_WALL, "consent: {maker: true,", "consent: {maker: false,")
+    _incremental(root, tmp_path)
+    assert "Hulde" not in (out / "public/index.html").read_text()
+    _same_as_fresh(root, tmp_path, out)
+
+
+def test_template_change_rerenders_what_uses_it(root: Path, tmp_path: Path) -> None:
+    out, _ = _incremental(root, tmp_path)
+    own = root / "site_templates" / "internal"
+    own.mkdir(parents=True)
+    (own / "record.html").write_text(
+        '{% extends "default:internal/record.html" %}{% block title %}EIGEN {{ record.title }}{% endblock %}',
+        encoding="utf-8",
+    )
+    _incremental(root, tmp_path)
+    assert "EIGEN" in (out / "internal/records/S-20261103-bellen-opzeggen.html").read_text()
+    _same_as_fresh(root, tmp_path, out)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "seen"),
+    [
+        ("organisation: Voorbeeld BV", "organisation: Ander BV", "Ander BV"),
+        ("language: nl", "language: en", "Wall of compliments"),
+    ],
+)
+def test_config_and_language_changes_rebuild_everything(
+    root: Path, tmp_path: Path, old: str, new: str, seen: str
+) -> None:
+    out, _ = _incremental(root, tmp_path)
+    _edit(root, "kscms.yaml", old, new)
+    _incremental(root, tmp_path)
+    assert seen in (out / "public/index.html").read_text()
+    _same_as_fresh(root, tmp_path, out)
+
+
+def test_touched_but_unchanged_file_is_not_parsed_again(root: Path, tmp_path: Path) -> None:
+    out, _ = _incremental(root, tmp_path)
+    os.utime(root / SIGNAL, ns=(1, 1))
+    _, result = _incremental(root, tmp_path)
+    assert result.written == 0  # type: ignore[attr-defined]
+
+
+def test_lost_output_is_rebuilt_from_the_page_cache_the_same(root: Path, tmp_path: Path) -> None:
+    out, _ = _incremental(root, tmp_path)
+    shutil.rmtree(out)
+    _incremental(root, tmp_path)
+    _same_as_fresh(root, tmp_path, out)
+
+
+def test_broken_record_is_left_out_then_back_in_when_fixed(root: Path, tmp_path: Path) -> None:
+    out, _ = _incremental(root, tmp_path)
+    _edit(root, SIGNAL, "status: ", "status: [kapot\n")
+    build(Repository.open(root), out, cache_dir=tmp_path / "cache", as_of=MINIMAL_AS_OF)
+    assert not (out / "internal/records/S-20261103-bellen-opzeggen.html").exists()
+    _edit(root, SIGNAL, "status: [kapot\n", "status: ")
+    _incremental(root, tmp_path)
+    _same_as_fresh(root, tmp_path, out)
+
+
+def test_workers_give_what_one_process_gives(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, _ = _incremental(root, tmp_path, jobs=2)
+    _same_as_fresh(root, tmp_path, out)
+    _edit(root, IMPROVEMENT, "title: ", "title: Anders - ")
+    monkeypatch.setenv("KSCMS_PARALLEL_MIN", "2")
+    _incremental(root, tmp_path, jobs=2)
+    _same_as_fresh(root, tmp_path, out)
