@@ -53,29 +53,35 @@ class Sample:
 
 @dataclass
 class Result:
-    """All rounds of one command, or the reason it failed."""
+    """All rounds of one command, and the errors of the rounds that failed."""
 
     name: str
     command: str
     samples: list[Sample] = field(default_factory=list)
-    error: str | None = None
+    errors: list[str] = field(default_factory=list)
     skipped: bool = False
 
     def summary(self) -> dict[str, object]:
         """Median, min and max of each figure, for the JSON report."""
         if self.skipped:
             return {"command": self.command, "status": "skipped"}
-        if self.error or not self.samples:
-            return {"command": self.command, "status": "failed", "error": self.error or "no samples"}
+        if not self.samples:
+            return {
+                "command": self.command,
+                "status": "failed",
+                "error": self.errors[0] if self.errors else "?",
+            }
         out: dict[str, object] = {"command": self.command, "status": "ok", "rounds": len(self.samples)}
+        if self.errors:  # an intermittent failure: the rounds that passed are still measured
+            out.update(failed_rounds=len(self.errors), error=self.errors[0])
         for key in ("wall", "cpu", "rss_kib"):
             values = [getattr(s, key) for s in self.samples]
             out[key] = {"median": statistics.median(values), "min": min(values), "max": max(values)}
         return out
 
     def median(self, key: str) -> float | None:
-        """Median of ``wall``, ``cpu`` or ``rss_kib``; None when the command failed."""
-        if self.error or not self.samples:
+        """Median of ``wall``, ``cpu`` or ``rss_kib``; None when every round failed."""
+        if not self.samples:
             return None
         return float(statistics.median(getattr(s, key) for s in self.samples))
 
@@ -147,7 +153,10 @@ def bench_command(
     prepare: Hook | None = None,
     cleanup: Hook | None = None,
 ) -> Result:
-    """Measure ``argv`` ``args.rounds`` times; ``prepare(round)`` and ``cleanup(round)`` run unmeasured around it."""
+    """Measure ``argv`` ``args.rounds`` times; ``prepare(round)`` and ``cleanup(round)`` run unmeasured around it.
+
+    A failing first round ends the measurement; a later failure is counted and the rounds go on.
+    """
     result = Result(name, label, skipped=bool(args.commands) and name not in args.commands)
     for number in range(0 if result.skipped else args.rounds):
         try:
@@ -155,8 +164,11 @@ def bench_command(
                 prepare(number)
             result.samples.append(measure(argv, cwd, args.timeout, args.env))
         except CommandFailed as exc:
-            result.error = str(exc)
-            break
+            result.errors.append(str(exc))
+            print(f"  {name:<14} round {number + 1}: failed: {exc}", file=sys.stderr)
+            if not result.samples:
+                break
+            continue
         finally:
             if cleanup:
                 cleanup(number)
@@ -395,6 +407,9 @@ def format_table(report: dict[str, Any]) -> str:
             f"{t['figure']} {t['target']}: {'ok' if t['met'] else 'MISSED'}"
             for t in summary.get("targets", [])
         )
+        if "failed_rounds" in summary:
+            error = summary["error"].replace("|", "/")
+            marks += f"; {summary['failed_rounds']} round(s) failed: {error}"
         rows.append(
             f"| {summary['command']} | {wall['median']:.3f} ({wall['min']:.3f}-{wall['max']:.3f}) "
             f"| {_ratio(summary.get('wall_x'))} | {cpu['median']:.2f} | {_ratio(summary.get('cpu_x'))} "
