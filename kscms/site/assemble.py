@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -203,9 +202,7 @@ def _public(
     cache: Path | None,
 ) -> None:
     """The wall: linked from the previous build when no consented compliment changed."""
-    from kscms.site.cache import MarkdownMemo
-    from kscms.site.context import holds_personal_data, is_public
-    from kscms.site.public import public_pages
+    from kscms.site.public import wall_order, wall_pages
 
     facts = gathered.entries
     consented = [rel for rel, e in facts.items() if e[3].type == "compliment" and e[3].consent]
@@ -217,17 +214,62 @@ def _public(
         result.public_pages = int(group.get("pages", 0))
         result.withheld = [str(i) for i in group.get("withheld", [])]
         return
-    config = repo.config
-    compliments: Any = gathered.records(consented, repo._parse_many)
-    result.withheld = [c.id for c in compliments if is_public(c, config, moment) and holds_personal_data(c)]
+    entries = _wall_entries(repo, formats, gathered, consented, base, moment, cache)
+    items = wall_order(item for _key, item, _withheld in entries.values() if item is not None)
+    result.withheld = [facts[rel][3].id for rel, entry in entries.items() if entry[2]]
     writer.start_group("public", digest, withheld=result.withheld)
-    memo = MarkdownMemo(cache)
-    for item in public_pages(compliments, config, moment, formats, day, memo):
-        emit(writer, env, "public", item, base)
+    for page in wall_pages(items, repo.config, formats, day):
+        emit(writer, env, "public", page, base)
         result.public_pages += 1
     writer.groups["public"]["pages"] = result.public_pages
     writer.end_group()
-    memo.save()
+
+
+def _wall_entries(
+    repo: Repository,
+    formats: Formats,
+    gathered: Gathered,
+    consented: list[str],
+    base: str,
+    moment: dt.datetime,
+    cache: Path | None,
+) -> dict[str, tuple[str, Any, bool]]:
+    """file -> (key, its wall item or None, held back for personal data) of consented compliments.
+
+    Items come from the wall store when the compliment's file and `base` are unchanged; the
+    others are parsed and built now.
+    """
+    from kscms.site.cache import MarkdownMemo, WallStore
+    from kscms.site.context import holds_personal_data, is_public, public_compliment
+
+    store = WallStore(cache)
+    entries: dict[str, tuple[str, Any, bool]] = {}
+    need: dict[str, str] = {}
+    for rel in consented:
+        f = gathered.entries[rel][3]
+        key = hashlib.sha256(f"{base}\0{f.front}\0{f.body}".encode()).hexdigest()
+        hit = store.old.get(rel)
+        if hit is not None and hit[0] == key:
+            entries[rel] = hit
+        else:
+            need[rel] = key
+            entries[rel] = (key, None, False)  # keeps the path order; replaced below
+    if need:
+        config = repo.config
+        memo = MarkdownMemo(cache)
+        gathered.records(list(need), repo._parse_many)
+        for rel, key in need.items():
+            c: Any = gathered.models.get(rel)
+            if c is None:
+                del entries[rel]
+                continue
+            public = is_public(c, config, moment)
+            withheld = public and holds_personal_data(c)
+            item = public_compliment(c, config, formats, memo) if public and not withheld else None
+            entries[rel] = (key, item, withheld)
+        memo.save()
+    store.save(entries)
+    return entries
 
 
 def _internal(
@@ -262,16 +304,23 @@ def _internal(
     result.internal_pages += count
 
 
+KEYED_TEMPLATES = frozenset({"public/compliment.html"})
+"""Pages made in their thousands from small view objects: keyed by their context, rendered only
+when it changed. Other pages are rendered and kept when their bytes are unchanged."""
+
+
 def emit(writer: SiteWriter, env: Environment, site_kind: str, item: Any, base: str) -> None:
-    """Write a page (linked from the previous build when its context is unchanged) or a raw file."""
+    """Write a page or a raw file (linked from the previous build when unchanged)."""
     from kscms.site.public import RawFile
 
     rel = f"{site_kind}/{item.path}"
     if isinstance(item, RawFile):
         writer.write(rel, item.data)
         return
-    digest = hashlib.sha256(base.encode())
-    digest.update(pickle.dumps((site_kind, item.path, item.templates, item.context), protocol=5))
-    key = "page:" + digest.hexdigest()
-    if not writer.reuse(rel, key):
-        writer.write(rel, render(env, item, site_kind), key)
+    if item.templates[0] in KEYED_TEMPLATES:  # repr of frozen dataclasses: stable across runs
+        text = repr((base, site_kind, item.path, item.templates, sorted(item.context.items())))
+        key = "page:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if not writer.reuse(rel, key):
+            writer.write(rel, render(env, item, site_kind), key)
+        return
+    writer.write(rel, render(env, item, site_kind))

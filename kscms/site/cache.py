@@ -111,3 +111,32 @@ class MarkdownMemo:
             os.replace(tmp, self.path)
         except OSError:
             pass
+
+
+class WallStore:
+    """Each consented compliment's wall item by a key of its inputs (`<cache>/wall.pickle`), so a
+    build whose wall changed builds items only for the compliments that changed."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.path = folder / "wall.pickle" if folder is not None else None
+        self.old: dict[str, tuple[str, object, bool]] = {}
+        if self.path is not None:
+            try:
+                with open(self.path, "rb") as handle:
+                    version, entries = pickle.load(handle)
+                if version == __version__ and isinstance(entries, dict):
+                    self.old = entries
+            except (OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError, AttributeError):
+                self.old = {}
+
+    def save(self, entries: dict[str, tuple[str, object, bool]]) -> None:
+        if self.path is None or entries == self.old:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".wall.{os.getpid()}.tmp")
+            with open(tmp, "wb") as handle:
+                pickle.dump((__version__, entries), handle, protocol=5)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass

@@ -11,6 +11,7 @@ pages, see `kscms.site.workers`), else in this process.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import marshal
 import os
@@ -106,6 +107,8 @@ class FactStore:
     def load(self) -> dict[str, Entry]:
         if self.path is None:
             return {}
+        enabled = gc.isenabled()
+        gc.disable()  # tens of thousands of small tuples: collections would only scan them
         try:
             with open(self.path, "rb") as handle:
                 version, fmt, raw = marshal.load(handle)
@@ -114,6 +117,9 @@ class FactStore:
             return {rel: (size, mtime, sha, Facts(*facts)) for rel, (size, mtime, sha, facts) in raw.items()}
         except (OSError, ValueError, EOFError, TypeError):
             return {}
+        finally:
+            if enabled:
+                gc.enable()
 
     def save(self, entries: dict[str, Entry]) -> None:
         if self.path is None:

@@ -76,9 +76,22 @@ def public_pages(
     markdown: MarkdownFunction = render_with_text,
 ) -> Iterator[Page | RawFile]:
     """Every page of `public/`: wall (paginated), one page per compliment, months, how-to, feed."""
+    yield from wall_pages(wall_items(compliments, config, moment, formats, markdown), config, formats, built)
+
+
+def wall_order(items: Iterable[PublicCompliment]) -> list[PublicCompliment]:
+    """Newest first, ties by id (as `wall_items` orders them)."""
+    ordered = sorted(items, key=lambda p: p.slug)
+    ordered.sort(key=lambda p: p.created, reverse=True)
+    return ordered
+
+
+def wall_pages(
+    items: list[PublicCompliment], config: Config, formats: Formats, built: dt.date
+) -> Iterator[Page | RawFile]:
+    """The pages of `public/` from the wall's items (newest first)."""
     from markupsafe import Markup
 
-    items = wall_items(compliments, config, moment, formats, markdown)
     pages = list(paginate(items, "index.html"))
     page_of = {p.slug: n for n, (_path, chunk, _pager) in enumerate(pages, 1) for p in chunk}
     index_json = _script_json(search_index(items, page_of))
@@ -120,4 +133,4 @@ def public_pages(
     yield Page("feed.xml", ("public/feed.xml",), {"feed": feed})
 
 
-__all__ = ["public_pages", "RawFile", "Link"]
+__all__ = ["public_pages", "wall_pages", "wall_order", "RawFile", "Link"]
