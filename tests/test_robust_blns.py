@@ -49,7 +49,9 @@ def quoted(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def naughty_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
+def naughty_repo(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[tuple[Path, dict[str, str]]]:
     """A repository with one given compliment per naughty string: {record id: string}.
 
     It lives in /dev/shm where there is one: 1,455 commands with two fsyncs each are four times
@@ -62,6 +64,7 @@ def naughty_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
         if shm.is_dir()
         else tmp_path_factory.mktemp("blns")
     )
+    request.addfinalizer(lambda: shutil.rmtree(base, ignore_errors=True))  # also when setting up fails
     root = make_repo(base / "repo")
     made: dict[str, str] = {}
     private: list[str] = []
@@ -122,7 +125,6 @@ def naughty_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
         NAUGHTY_OTHERS[Path(signal.stdout.strip()).stem] = text
         NAUGHTY_OTHERS[Path(improvement.stdout.strip()).stem] = text
     yield root, made
-    shutil.rmtree(base, ignore_errors=True)
 
 
 NAUGHTY_OTHERS: dict[str, str] = {}

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +46,12 @@ NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")
-def repo() -> Repository:
+def repo() -> Iterator[Repository]:
     folder = Path(
         tempfile.mkdtemp(prefix="kscms-props-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
     )
-    return Repository.open(make_repo(folder / "repo", commit=False))
+    yield Repository.open(make_repo(folder / "repo", commit=False))
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def assert_record_or_problems(
