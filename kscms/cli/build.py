@@ -30,11 +30,14 @@ from kscms.cli._options import MOMENT
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="KSCMS_CACHE_DIR",
-    help="Cache of rendered record pages. Default: .kscms-cache in the repository.",
+    help="Cache of record facts and rendered pages. Default: .kscms-cache in the repository.",
 )
 @click.option("--no-cache", is_flag=True, help="Render every page, read and write no cache.")
 @click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), help="Processes for record pages (default: one per CPU)."
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processes that read records and render their pages (default: one per CPU when many).",
 )
 @click.pass_obj
 def build_command(obj, out, public_only, as_of, cache_dir, no_cache, jobs):  # type: ignore[no-untyped-def]

@@ -37,6 +37,7 @@ class PageCache:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")  # no fsync per commit: a cache only costs time
                 db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
                 self._empty = db.execute("SELECT 1 FROM pages LIMIT 1").fetchone() is None
                 self._db = db
