@@ -189,3 +189,12 @@ def test_check_warns_when_issue_forms_drift_from_kscms_yaml(tmp_path: Path) -> N
         ".github/ISSUE_TEMPLATE/compliment.yml:1: warning[forms-outdated]: form does not match kscms.yaml: "
         "run `kscms forms`\n"
     )
+
+
+def test_check_refuses_paths_outside_records(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text(valid_text())
+    root = make_repo(files={C_REL: valid_text()})
+    result = run(root, "check", str(outside))
+    assert result.exit_code == 2 and "not a record under" in result.output
+    assert run(root, "check", str(root / "kscms.yaml")).exit_code == 2

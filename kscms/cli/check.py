@@ -56,7 +56,10 @@ def check_command(
                 elif not full.exists() and not full.is_symlink():
                     raise click.UsageError(f"{p}: no such file")
                 else:
-                    selected.append(repo.rel(full))
+                    rel = repo.rel(full)
+                    if rel.startswith(("/", "../")) or not rel.startswith("records/"):
+                        raise click.UsageError(f"{p}: not a record under {repo.root / 'records'}")
+                    selected.append(rel)
         problems = repo.check(selected)
         count = len(selected) if selected is not None else len(repo.record_paths())
     if base is None and selected is None:
