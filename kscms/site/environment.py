@@ -7,6 +7,7 @@ an override can `{% extends "default:public/base.html" %}` and change one block.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import gettext
 from importlib import resources
@@ -87,7 +88,22 @@ def _bytecode_cache(folder: Path | None) -> BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return FileSystemBytecodeCache(str(folder))
+    return _TolerantBytecodeCache(str(folder))
+
+
+class _TolerantBytecodeCache(FileSystemBytecodeCache):
+    """A compiled-template cache whose failures (a cache folder removed or full mid-build, two builds
+    sharing it) cost a recompile, never the build."""
+
+    def load_bytecode(self, bucket: Any) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def site_translations(repo_root: Path | None, language: str) -> gettext.NullTranslations:
