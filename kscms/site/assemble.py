@@ -65,6 +65,9 @@ def start_workers(
             outcome, record = read_one(root, rel, old.get(rel))
             if record is not None:
                 mine[rel] = record
+                (entry, (fields, _body, line)), problems = outcome[1], outcome[2]
+                if not entry[3].consent:  # the body stays here: only the wall needs it in the parent
+                    outcome = ("ok", (entry, (fields, "", line)), problems)
             batch.append((rel, outcome))
             if len(batch) == 100:
                 send(batch)

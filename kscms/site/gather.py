@@ -205,12 +205,10 @@ def take(gathered: Gathered, rel: str, outcome: Read, record: Record | None) -> 
     elif kind == "ok":
         entry, data = value
         gathered.entries[rel] = entry
-        if record is None:  # from a worker, which renders the page: keep the body only for the wall
+        if record is None:  # from a worker, which renders the page (it sends bodies for the wall only)
             from kscms.model import record_from_data
 
             record = record_from_data(data, rel, os.path.join(gathered.root, rel))
-            if not entry[3].consent:
-                record._body = ""
         gathered.models[rel] = record
     else:
         gathered.problems.extend(problems)
