@@ -23,6 +23,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from kscms.site import BuildResult, _site_globals, _static_files, render
 from kscms.site.gather import FactStore, Gathered, exists, newest_day, ordered, read_one, stale, take
 from kscms.site.pool import (
@@ -217,15 +219,18 @@ def _public(
         result.public_pages = int(group.get("pages", 0))
         result.withheld = [str(i) for i in group.get("withheld", [])]
         return
-    entries = _wall_entries(repo, formats, gathered, consented, base, moment, cache)
-    items = wall_order(item for _key, item, _withheld in entries.values() if item is not None)
+    store, entries = _wall_entries(repo, formats, gathered, consented, base, moment, cache)
+    items = wall_order(item for _key, item, _withheld, _card in entries.values() if item is not None)
     result.withheld = [facts[rel][3].id for rel, entry in entries.items() if entry[2]]
+    card: Any = env.globals["card"]
+    card.known.update((item, Markup(html)) for _k, item, _w, html in entries.values() if item and html)
     writer.start_group("public", digest, withheld=result.withheld)
     for page in wall_pages(items, repo.config, formats, day):
         emit(writer, env, "public", page, base)
         result.public_pages += 1
     writer.groups["public"]["pages"] = result.public_pages
     writer.end_group()
+    store.save({rel: (k, item, w, card.known.get(item)) for rel, (k, item, w, _html) in entries.items()})
 
 
 def _wall_entries(
@@ -236,8 +241,9 @@ def _wall_entries(
     base: str,
     moment: dt.datetime,
     cache: Path | None,
-) -> dict[str, tuple[str, Any, bool]]:
-    """file -> (key, its wall item or None, held back for personal data) of consented compliments.
+) -> tuple[Any, dict[str, tuple[str, Any, bool, str | None]]]:
+    """file -> (key, wall item or None, held back for personal data, card HTML) of consented
+    compliments, and the wall store they come from.
 
     Items come from the wall store when the compliment's file and `base` are unchanged; the
     others are parsed and built now.
@@ -246,17 +252,17 @@ def _wall_entries(
     from kscms.site.context import holds_personal_data, is_public, public_compliment
 
     store = WallStore(cache)
-    entries: dict[str, tuple[str, Any, bool]] = {}
+    entries: dict[str, tuple[str, Any, bool, str | None]] = {}
     need: dict[str, str] = {}
     for rel in consented:
         f = gathered.entries[rel][3]
         key = hashlib.sha256(f"{base}\0{f.front}\0{f.body}".encode()).hexdigest()
         hit = store.old.get(rel)
-        if hit is not None and hit[0] == key:
+        if isinstance(hit, tuple) and len(hit) == 4 and hit[0] == key:
             entries[rel] = hit
         else:
             need[rel] = key
-            entries[rel] = (key, None, False)  # keeps the path order; replaced below
+            entries[rel] = (key, None, False, None)  # keeps the path order; replaced below
     if need:
         config = repo.config
         memo = MarkdownMemo(cache)
@@ -269,10 +275,9 @@ def _wall_entries(
             public = is_public(c, config, moment)
             withheld = public and holds_personal_data(c)
             item = public_compliment(c, config, formats, memo) if public and not withheld else None
-            entries[rel] = (key, item, withheld)
+            entries[rel] = (key, item, withheld, None)
         memo.save()
-    store.save(entries)
-    return entries
+    return store, entries
 
 
 def _internal(

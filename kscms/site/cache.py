@@ -120,7 +120,7 @@ class WallStore:
 
     def __init__(self, folder: Path | None) -> None:
         self.path = folder / "wall.pickle" if folder is not None else None
-        self.old: dict[str, tuple[str, object, bool]] = {}
+        self.old: dict[str, tuple[str, object, bool, str | None]] = {}
         if self.path is not None:
             try:
                 with open(self.path, "rb") as handle:
@@ -130,7 +130,7 @@ class WallStore:
             except (OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError, AttributeError):
                 self.old = {}
 
-    def save(self, entries: dict[str, tuple[str, object, bool]]) -> None:
+    def save(self, entries: dict[str, tuple[str, object, bool, str | None]]) -> None:
         if self.path is None or entries == self.old:
             return
         try:

@@ -77,6 +77,7 @@ def make_environment(repo_root: Path | None, language: str, bytecode_dir: Path |
     env.filters["label"] = _label_filter(trans)
     env.filters["markdown"] = _markdown_filter
     env.globals["fragment"] = _fragment_function(env)
+    env.globals["card"] = CardRenderer(env)
     env.globals.update(GLOBALS)
     return env
 
@@ -134,6 +135,28 @@ def _fast_gettext(trans: gettext.NullTranslations) -> Any:
         return found
 
     return gettext_
+
+
+class CardRenderer:
+    """`card(item, root)`: a wall card, `partials/_card.html` rendered with `item` and `root`.
+
+    Cards of the wall's pages (root '') are remembered by item in `known`; a build fills it from
+    the wall store, so unchanged cards are not rendered again.
+    """
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.known: dict[Any, Markup] = {}
+
+    def __call__(self, item: Any, root: str) -> Markup:
+        if root == "":
+            found = self.known.get(item)
+            if found is not None:
+                return found
+        html = Markup(self.env.get_template("partials/_card.html").render(item=item, root=root))
+        if root == "":
+            self.known[item] = html
+        return html
 
 
 def _fragment_function(env: Environment) -> Any:
