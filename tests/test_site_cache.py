@@ -156,3 +156,18 @@ def test_workers_give_what_one_process_gives(
     monkeypatch.setenv("KSCMS_PARALLEL_MIN", "2")
     _incremental(root, tmp_path, jobs=2)
     _same_as_fresh(root, tmp_path, out)
+
+
+def test_a_template_error_in_a_worker_fails_the_build_and_keeps_the_old_site(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, _ = _incremental(root, tmp_path)
+    before = site_files(out)
+    own = root / "site_templates" / "internal"
+    own.mkdir(parents=True)
+    (own / "record.html").write_text("{{ record.no_such_field.boom }}", encoding="utf-8")
+    monkeypatch.setenv("KSCMS_PARALLEL_MIN", "2")
+    with pytest.raises(Exception, match="no_such_field"):
+        build(Repository.open(root), out, cache_dir=tmp_path / "cache", as_of=MINIMAL_AS_OF, jobs=2)
+    assert site_files(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []
