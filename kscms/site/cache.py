@@ -10,7 +10,6 @@ import sqlite3
 from pathlib import Path
 
 from kscms import __version__
-from kscms.site.markdown import render_with_text
 
 
 class PageCache:
@@ -97,6 +96,8 @@ class MarkdownMemo:
         key = hashlib.sha256(text.encode("utf-8")).hexdigest()
         found = self.used.get(key) or self.old.get(key)
         if found is None:
+            from kscms.site.markdown import render_with_text
+
             found = render_with_text(text)
         self.used[key] = found
         return found

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from kscms.site.fastmd import render as fast_render
+
+if TYPE_CHECKING:  # markdown-it is imported when a text needs it (most take the fast path)
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 ALLOWED_SCHEMES: tuple[str, ...] = ("http:", "https:", "mailto:")
 """Link schemes kept; anything else (relative, `//host`, `javascript:`, `data:`, `tel:`) stays text."""
@@ -68,6 +69,8 @@ def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     """The shared, configured MarkdownIt instance."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt(
         "commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": MAX_NESTING}
     )
