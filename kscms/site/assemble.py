@@ -224,9 +224,10 @@ def _public(
     result.withheld = [facts[rel][3].id for rel, entry in entries.items() if entry[2]]
     card: Any = env.globals["card"]
     card.known.update((item, Markup(html)) for _k, item, _w, html in entries.values() if item and html)
+    item_keys = {id(item): key for key, item, _w, _html in entries.values() if item is not None}
     writer.start_group("public", digest, withheld=result.withheld)
     for page in wall_pages(items, repo.config, formats, day):
-        emit(writer, env, "public", page, base)
+        emit(writer, env, "public", page, base, item_keys)
         result.public_pages += 1
     writer.groups["public"]["pages"] = result.public_pages
     writer.end_group()
@@ -317,8 +318,18 @@ KEYED_TEMPLATES = frozenset({"public/compliment.html"})
 when it changed. Other pages are rendered and kept when their bytes are unchanged."""
 
 
-def emit(writer: SiteWriter, env: Environment, site_kind: str, item: Any, base: str) -> None:
-    """Write a page or a raw file (linked from the previous build when unchanged)."""
+def emit(
+    writer: SiteWriter,
+    env: Environment,
+    site_kind: str,
+    item: Any,
+    base: str,
+    item_keys: dict[int, str] | None = None,
+) -> None:
+    """Write a page or a raw file (linked from the previous build when unchanged).
+
+    `item_keys`: id of a wall item -> the key of its inputs (it stands for the item in page keys).
+    """
     from kscms.site.public import RawFile
 
     rel = f"{site_kind}/{item.path}"
@@ -326,7 +337,11 @@ def emit(writer: SiteWriter, env: Environment, site_kind: str, item: Any, base: 
         writer.write(rel, item.data)
         return
     if item.templates[0] in KEYED_TEMPLATES:  # repr of frozen dataclasses: stable across runs
-        text = repr((base, site_kind, item.path, item.templates, sorted(item.context.items())))
+        context = dict(item.context)
+        known = (item_keys or {}).get(id(context.get("item")))
+        if known is not None:
+            context["item"] = known
+        text = repr((base, site_kind, item.path, item.templates, sorted(context.items())))
         key = "page:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
         if not writer.reuse(rel, key):
             writer.write(rel, render(env, item, site_kind), key)
