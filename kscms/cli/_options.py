@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -20,6 +21,18 @@ def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]
         show_default=True,
         help="Output format.",
     )
+
+
+def out_option(f: F) -> F:
+    """`--out DIR` of `build` and `serve`."""
+    return click.option(
+        "--out",
+        "out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("_site"),
+        show_default=True,
+        help="Output folder; it gets public/ and internal/.",
+    )(f)
 
 
 def set_option(f: F) -> F:

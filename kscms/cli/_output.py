@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from kscms.diagnostics import FORMATTERS, Problem
+from kscms.diagnostics import FORMATTERS, Problem, printable
 from kscms.errors import KscmsError
 
 
@@ -55,15 +55,8 @@ def safe_csv_cell(value: Any) -> str:
 
 
 def terminal_safe(text: str) -> str:
-    """Strip control characters (escape sequences, bidi overrides) before printing to a terminal."""
-    return "".join(
-        ch
-        if (ch.isprintable() or ch in "\n\t")
-        and not 0x202A <= ord(ch) <= 0x202E
-        and not 0x2066 <= ord(ch) <= 0x2069
-        else "\ufffd"
-        for ch in text
-    )
+    """Control and bidi characters shown as inert escapes before printing to a terminal (as `check` does)."""
+    return printable(text)
 
 
 def table(

@@ -6,18 +6,11 @@ from pathlib import Path
 
 import click
 
-from kscms.cli._options import MOMENT
+from kscms.cli._options import MOMENT, out_option
 
 
 @click.command("build")
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("_site"),
-    show_default=True,
-    help="Output folder; it gets public/ and internal/.",
-)
+@out_option
 @click.option("--public-only", is_flag=True, help="Only the public wall (e.g. for GitHub Pages).")
 @click.option(
     "--as-of",

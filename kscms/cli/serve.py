@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from kscms.cli._options import MOMENT
+from kscms.cli._options import MOMENT, out_option
 
 
 @click.command("serve")
 @click.option(
     "--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on localhost."
 )
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("_site"),
-    show_default=True,
-    help="Output folder (as for `kscms build`).",
-)
+@out_option
 @click.option(
     "--as-of", "as_of", type=MOMENT, metavar="DATE", help="Show the state as of the end of this day."
 )
