@@ -3,17 +3,21 @@
 `GitRepo` answers what `check --base` and `audit` ask of Git: is a ref a commit
 (`verify_commit`), which records changed since a commit, work tree included (`changed_paths`),
 what a file held at a commit (`read_at`, `read_blob`), and the history of records/ as one
-streamed `git log --raw` pass (`log`). Blob contents come from GitPython's persistent
-`git cat-file --batch` process, so no call spawns one process per record.
+streamed `git log --raw` pass (`log`). Commands whose answer is a listing run `git` directly, one
+process per question (many blobs stream through one `git cat-file --batch`, see `read_blobs`);
+single objects come from GitPython's persistent `git cat-file --batch` process. GitPython is
+imported on the first such read, so `check --base` (which needs none) starts without it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
 import threading
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from subprocess import PIPE
 from types import TracebackType
@@ -67,6 +71,25 @@ class Commit:
         return len(self.parents) > 1
 
 
+_NO_GIT = "the `git` program is not installed or not on PATH: install Git"
+
+
+def _git(args: list[str], cwd: str | None = None, **popen: Any) -> subprocess.Popen[bytes]:
+    """Start `git` with `args` (stdout and stderr piped); GitError when Git is not installed."""
+    env = {**os.environ, "LANGUAGE": "C", "LC_ALL": "C"}  # Git's messages in English, as GitPython has them
+    try:
+        return subprocess.Popen(["git", *args], cwd=cwd, stdout=PIPE, stderr=PIPE, env=env, **popen)
+    except FileNotFoundError as exc:
+        raise GitError(_NO_GIT) from exc
+
+
+def _answer(args: list[str], cwd: str | None = None) -> tuple[int, bytes, bytes]:
+    """(exit status, stdout, stderr) of one `git` command."""
+    proc = _git(args, cwd)
+    out, err = proc.communicate()
+    return proc.returncode, out, err
+
+
 def _load_gitpython() -> Any:
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
     try:
@@ -80,27 +103,33 @@ class GitRepo:
     """The Git repository that holds a kscms root (which may be a folder inside it)."""
 
     def __init__(self, root: Path) -> None:
-        git = _load_gitpython()
-        self._git = git
-        try:
-            self._repo = git.Repo(root, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+        status, out, _ = _answer(
+            ["-C", os.fspath(root), "rev-parse", "--is-bare-repository", "--show-toplevel"]
+        )
+        if status:
+            if out.startswith(b"true"):
+                raise GitError(f"{root} is in a bare Git repository: run kscms in a clone with a work tree")
             raise GitError(
                 f"{root} is not in a Git repository: --base and audit read the Git history; "
                 "run them in a clone of the records repository"
-            ) from exc
-        top = self._repo.working_tree_dir
-        if top is None:
-            self.close()
-            raise GitError(f"{root} is in a bare Git repository: run kscms in a clone with a work tree")
+            )
+        top = os.fsdecode(out.splitlines()[-1])
+        self.top = top
+        """The top folder of the work tree."""
         rel = Path(os.path.realpath(root)).relative_to(os.path.realpath(top)).as_posix()
         self.prefix = "" if rel == "." else rel + "/"
         """The kscms root relative to the top of the work tree ('' or 'sub/dir/')."""
         self.root = root
 
+    @cached_property
+    def _repo(self) -> Any:
+        """The GitPython repository, opened on the first read of a single object."""
+        return _load_gitpython().Repo(self.top)
+
     def close(self) -> None:
-        """Stop the persistent `git cat-file` processes."""
-        self._repo.close()
+        """Stop the persistent `git cat-file` processes (if any were started)."""
+        if "_repo" in self.__dict__:
+            self._repo.close()
 
     def __enter__(self) -> GitRepo:
         return self
@@ -112,26 +141,29 @@ class GitRepo:
 
     # ---- refs ----------------------------------------------------------------------------------
 
-    def _run(self, *args: str, **kwargs: Any) -> Any:
-        try:
-            return self._repo.git.execute(["git", *args], **kwargs)
-        except self._git.GitCommandNotFound as exc:
-            raise GitError("the `git` program is not installed or not on PATH: install Git") from exc
-        except self._git.GitCommandError as exc:
-            detail = exc.stderr.strip().removeprefix("stderr: ").strip("'\n ") if exc.stderr else ""
-            raise GitError(f"git {args[0]} failed: {detail or exc}") from exc
+    def _run(self, *args: str) -> bytes:
+        """The output of one `git` command in the work tree; GitError when it fails."""
+        status, out, err = _answer(list(args), self.top)
+        if status:
+            detail = os.fsdecode(err).strip()
+            raise GitError(f"git {args[0]} failed: {detail or f'exit status {status}'}")
+        return out
+
+    def _ask(self, *args: str) -> str:
+        """The output of one `git` command as stripped text; '' when it fails."""
+        status, out, _ = _answer(list(args), self.top)
+        return "" if status else out.decode("utf-8", "replace").strip()
+
+    def _stream(self, *args: str, **popen: Any) -> subprocess.Popen[bytes]:
+        """One `git` command in the work tree whose output the caller reads as it comes."""
+        return _git(list(args), self.top, **popen)
 
     def has_commits(self) -> bool:
         """False in a repository whose current branch has no commit yet."""
-        try:
-            return bool(self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}"))
-        except GitError as exc:
-            if isinstance(exc.__cause__, self._git.GitCommandNotFound):
-                raise
-            return False
+        return bool(self._ask("rev-parse", "--verify", "--quiet", "HEAD^{commit}"))
 
     def is_shallow(self) -> bool:
-        return bool(self._run("rev-parse", "--is-shallow-repository") == "true")
+        return self._ask("rev-parse", "--is-shallow-repository") == "true"
 
     def verify_commit(self, ref: str) -> str:
         """The full sha of the commit `ref` names; GitError when it names none."""
@@ -139,10 +171,7 @@ class GitRepo:
             raise GitError(
                 f"`{ref}` is not a Git ref: expected a branch, tag or commit sha such as origin/main"
             )
-        try:
-            sha = self._run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
-        except GitError:
-            sha = ""
+        sha = self._ask("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
         if not sha:
             if self.is_shallow():
                 raise GitError(
@@ -153,15 +182,18 @@ class GitRepo:
                 f"`{ref}` is not a commit in this repository: use a branch, tag or commit sha "
                 "(for a remote branch, `git fetch origin main` first and pass origin/main)"
             )
-        return str(sha)
+        return sha
 
     # ---- content -------------------------------------------------------------------------------
 
     def read_blob(self, sha: str) -> bytes:
         """The content of a blob (through the persistent `git cat-file --batch` process)."""
+        git = _load_gitpython()
         try:
             return bytes(self._repo.git.get_object_data(sha)[3])
-        except (self._git.GitCommandError, ValueError) as exc:
+        except git.GitCommandNotFound as exc:
+            raise GitError(_NO_GIT) from exc
+        except (git.GitCommandError, ValueError) as exc:
             raise GitError(f"cannot read blob {sha[:7]}: {exc}") from exc
 
     def read_blobs(self, shas: Iterable[str]) -> Generator[tuple[str, bytes], None, None]:
@@ -170,7 +202,8 @@ class GitRepo:
         A thread writes the requests while the caller reads the answers, so any number of blobs
         streams through one process without a round trip per blob.
         """
-        proc = self._run("cat-file", "--batch", "--buffer", as_process=True, istream=PIPE)
+        proc = self._stream("cat-file", "--batch", "--buffer", stdin=PIPE)
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
         writer = threading.Thread(target=_feed, args=(proc.stdin, shas), daemon=True)
         writer.start()
         out = proc.stdout
@@ -188,15 +221,18 @@ class GitRepo:
                 proc.kill()  # the caller stopped early: unblock the writer
             writer.join()
             proc.stderr.close()
-            proc.proc.wait()
+            proc.wait()
 
     def blob_at(self, sha: str, path: str) -> str | None:
         """The blob sha of `path` (relative to the kscms root) at commit `sha`; None when it is absent."""
+        git = _load_gitpython()
         try:
             obj = self._repo.commit(sha).tree / (self.prefix + path)
         except KeyError:
             return None
-        except (self._git.BadName, ValueError) as exc:
+        except git.GitCommandNotFound as exc:
+            raise GitError(_NO_GIT) from exc
+        except (git.BadName, ValueError) as exc:
             raise GitError(f"cannot read {path} at {sha[:7]}: {exc}") from exc
         return str(obj.hexsha) if obj.type == "blob" else None
 
@@ -233,7 +269,6 @@ class GitRepo:
             base,
             "--",
             *self._pathspecs(),
-            stdout_as_string=False,
         )
         changes = list(_parse_raw(iter(out.split(b"\0")), self._strip))
         untracked = self._run(
@@ -243,7 +278,6 @@ class GitRepo:
             "-z",
             "--",
             self.prefix + RECORDS_PREFIX,
-            stdout_as_string=False,
         )
         deleted = {Path(c.path).name: c for c in changes if c.status == "D"}
         for raw in filter(None, untracked.split(b"\0")):
@@ -285,16 +319,20 @@ class GitRepo:
         args += ["--", *self._pathspecs()]
         if not self.has_commits():
             return
-        proc = self._run(*args, as_process=True)
+        proc = self._stream(*args)
+        assert proc.stdout is not None and proc.stderr is not None
         try:
             yield from _parse_log(_stream_tokens(proc.stdout), self._strip)
-        finally:
             stderr = proc.stderr.read()
+            if proc.wait():
+                detail = os.fsdecode(stderr).strip() or f"exit status {proc.returncode}"
+                raise GitError(f"git log failed: {detail}")
+        finally:
+            if proc.poll() is None:
+                proc.kill()  # the caller stopped early
+            proc.wait()
             proc.stdout.close()
-            try:
-                proc.wait(stderr=stderr)
-            except self._git.GitCommandError as exc:
-                raise GitError(f"git log failed: {os.fsdecode(stderr).strip() or exc}") from exc
+            proc.stderr.close()
 
 
 def _feed(stdin: IO[bytes], shas: Iterable[str]) -> None:
