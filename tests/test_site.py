@@ -213,9 +213,15 @@ def test_unchanged_files_keep_their_inode_and_only_changed_pages_are_written(
 
 def test_page_cache_gives_the_same_bytes_in_a_fresh_folder(minimal_root: Path, tmp_path: Path) -> None:
     build_site(minimal_root, tmp_path / "a", cache=tmp_path / "cache")
-    assert (tmp_path / "cache" / "pages.sqlite").is_file()
+    kept = sorted((tmp_path / "cache" / "pages").iterdir())
+    records = sorted(minimal_root.glob("records/*/*/*.md"))
+    assert len(kept) == len(records) > 0
     build_site(minimal_root, tmp_path / "b", cache=tmp_path / "cache")
     assert site_files(tmp_path / "a" / "internal") == site_files(tmp_path / "b" / "internal")
+    # the fresh folder's record pages came from the cache (the same files), not from rendering
+    cached = {p.stat().st_ino for p in kept}
+    fresh = {(tmp_path / "b/internal/records" / f"{p.stem}.html").stat().st_ino for p in records}
+    assert fresh == cached
 
 
 # ---- structure: links, pagination, feed, language, overrides --------------------------------------

@@ -171,3 +171,45 @@ def test_a_template_error_in_a_worker_fails_the_build_and_keeps_the_old_site(
         build(Repository.open(root), out, cache_dir=tmp_path / "cache", as_of=MINIMAL_AS_OF, jobs=2)
     assert site_files(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []
+
+
+def test_page_cache_keeps_one_page_per_record_of_the_last_build(root: Path, tmp_path: Path) -> None:
+    out, _ = _incremental(root, tmp_path)
+    pages = tmp_path / "cache" / "pages"
+    before = {p.name for p in pages.iterdir()}
+    assert len(before) == len(list(root.glob("records/*/*/*.md")))
+    _edit(root, SIGNAL, "title: ", "title: Anders - ")
+    _incremental(root, tmp_path)
+    after = {p.name for p in pages.iterdir()}
+    assert len(after) == len(before) and after != before  # the old versions were pruned
+
+
+def test_a_removed_record_takes_its_page_and_empty_folders_with_it(root: Path, tmp_path: Path) -> None:
+    out, _ = _incremental(root, tmp_path)
+    page = out / "internal/records/S-20261103-bellen-opzeggen.html"
+    assert page.is_file()
+    (root / SIGNAL).unlink()
+    (out / "public" / "stray" / "deep").mkdir(parents=True)
+    (out / "public" / "stray" / "deep" / "left.txt").write_text("not ours", encoding="utf-8")
+    _incremental(root, tmp_path)
+    assert not page.exists()
+    assert not (out / "public" / "stray").exists()  # DIR holds exactly what a fresh build holds
+    _same_as_fresh(root, tmp_path, out)
+    assert sorted(p.name for p in out.iterdir()) == [".kscms-build.json", "internal", "public"]
+
+
+def test_an_update_interrupted_by_a_crash_is_not_trusted(root: Path, tmp_path: Path) -> None:
+    import json
+
+    out, _ = _incremental(root, tmp_path)
+    # a crash while changed files were being moved in: the manifest still says "partial"
+    (out / ".kscms-build.json").write_text(
+        json.dumps({"generator": "kscms", "partial": True, "files": {}, "groups": {}}), encoding="utf-8"
+    )
+    page = out / "internal/records/S-20261103-bellen-opzeggen.html"
+    page.unlink()  # moved in by the crashed update (a new file, as every write of a build is)
+    page.write_text("half-old", encoding="utf-8")
+    _, result = _incremental(root, tmp_path)
+    assert result.unchanged == 0  # type: ignore[attr-defined]
+    assert "half-old" not in page.read_text(encoding="utf-8")
+    _same_as_fresh(root, tmp_path, out)

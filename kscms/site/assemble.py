@@ -147,8 +147,10 @@ def write_site(
         shown = {rel: f for rel, f in facts.items() if exists(f, moment, day)}
         titles, back = link_index(shown.values())
         misses: list[tuple[str, str]] = []
+        keys: set[str] = set()
         for rel, f in shown.items():
             key = record_key(base, f, titles, back)
+            keys.add(key.removeprefix("page:"))
             if not writer.reuse("internal/" + record_href(f.id), key):
                 misses.append((rel, key))
         result.internal_pages += len(shown)
@@ -191,6 +193,8 @@ def write_site(
         for _number, done in workers.all_results():
             for rel, key in done:
                 writer.add(rel, key)
+    if not public_only and pages.cache is not None:
+        pages.cache.prune(keys)
     return result
 
 

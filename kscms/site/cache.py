@@ -1,76 +1,80 @@
-"""Caches of the site build, in `.kscms-cache/` (or `--cache-dir`): rendered pages by key, and the
-Markdown of the wall's quotes by text. Losing the cache only costs time."""
+"""Caches of the site build, in `.kscms-cache/` (or `--cache-dir`): rendered record pages by key, the
+Markdown of the wall's quotes by text and the wall's items. Losing the cache only costs time."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
-import sqlite3
+import shutil
 from pathlib import Path
 
 from kscms import __version__
 
 
 class PageCache:
-    """Rendered pages by key in one SQLite file, `<cache>/pages.sqlite`.
+    """Rendered record pages by key: `<cache>/pages/<key>`, hard links to the files a build wrote.
 
-    Writes are collected and stored in one transaction per `flush` (a page file each would cost
-    more than rendering it); a cache that cannot be read or written only costs time.
+    Keeping a page costs one link (no second copy of its bytes); finding one links it into the
+    staging folder. Builds never change a written file in place (see `kscms.site.writer`), so the
+    output and the cache can share the file. When the cache is on another file system, pages are
+    copied instead. A cache that cannot be read or written only costs time.
     """
 
     def __init__(self, folder: Path) -> None:
-        self.path = folder / "pages.sqlite"
-        self._db: sqlite3.Connection | None = None
-        self._pending: list[tuple[str, bytes]] = []
-        self._broken = False
-        self._empty = False
-        """Nothing to look up (a cold cache): `get` does not ask SQLite."""
-        self._pid = os.getpid()
+        self.folder = folder / "pages"
+        self._prefix = os.fspath(self.folder) + os.sep
+        self._empty: bool | None = None
+        """No page to look up (a cold cache): `fetch` does not ask the file system."""
 
-    def _connect(self) -> sqlite3.Connection | None:
-        if self._pid != os.getpid():  # a forked worker opens its own connection
-            self._db, self._pid = None, os.getpid()
-        if self._db is None and not self._broken:
+    def fetch(self, key: str, target: str) -> bool:
+        """Put the page kept under `key` at `target`; False when there is none."""
+        if self._empty is None:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")  # no fsync per commit: a cache only costs time
-                db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
-                self._empty = db.execute("SELECT 1 FROM pages LIMIT 1").fetchone() is None
-                self._db = db
-            except (OSError, sqlite3.Error):
-                self._broken = True
-        return self._db
-
-    def get(self, key: str) -> bytes | None:
-        db = self._connect()
-        if db is None or self._empty:
-            return None
+                with os.scandir(self.folder) as entries:
+                    self._empty = next(entries, None) is None
+            except OSError:
+                self._empty = True
+        if self._empty:
+            return False
         try:
-            row = db.execute("SELECT data FROM pages WHERE key = ?", (f"{__version__}:{key}",)).fetchone()
-            return bytes(row[0]) if row else None
-        except sqlite3.Error:
-            return None
+            os.link(self._prefix + key, target)
+        except FileNotFoundError:
+            return False
+        except OSError:
+            try:
+                shutil.copyfile(self._prefix + key, target)
+            except OSError:
+                return False
+        return True
 
-    def put(self, key: str, data: bytes) -> None:
-        self._pending.append((f"{__version__}:{key}", data))
-        if len(self._pending) >= 1000:
-            self.flush()
-
-    def flush(self) -> None:
-        """Store the pages put since the last flush."""
-        pending, self._pending = self._pending, []
-        db = self._connect() if pending else None
-        if db is None:
-            return
+    def keep(self, key: str, path: str) -> None:
+        """Keep the page just written at `path` under `key`."""
         try:
-            with db:
-                db.execute("BEGIN")
-                db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", pending)
-        except sqlite3.Error:
+            os.link(path, self._prefix + key)
+        except FileExistsError:
             pass
+        except FileNotFoundError:
+            with contextlib.suppress(OSError):
+                self.folder.mkdir(parents=True, exist_ok=True)
+                os.link(path, self._prefix + key)
+        except OSError:
+            tmp = f"{self._prefix}.{key}.{os.getpid()}.tmp"
+            with contextlib.suppress(OSError):
+                shutil.copyfile(path, tmp)
+                os.replace(tmp, self._prefix + key)
+
+    def prune(self, keys: set[str]) -> None:
+        """Forget the pages whose key is not in `keys` (those of the last build)."""
+        with contextlib.suppress(OSError), os.scandir(self.folder) as entries:
+            for entry in entries:
+                if entry.name not in keys:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+        for old in ("pages.sqlite", "pages.sqlite-wal", "pages.sqlite-shm"):  # kscms 0.1's page cache
+            with contextlib.suppress(OSError):
+                os.unlink(self.folder.parent / old)
 
 
 class MarkdownMemo:

@@ -112,19 +112,19 @@ class RecordPages:
 
         assert self.views is not None
         rel = "internal/" + record_href(record.id)
-        data = self.cache.get(key.removeprefix("page:")) if self.cache else None
-        if data is None:
-            page = Page(
-                record_href(record.id),
-                (f"internal/record-{record.type}.html", "internal/record.html"),
-                {"section": "records", "record": self.views.view(record)},
-            )
-            data = render(self.env, page, "internal")
-            if self.cache:
-                self.cache.put(key.removeprefix("page:"), data)
-        path = self.staging / rel
+        path = os.fspath(self.staging / rel)
+        name = key.removeprefix("page:")
+        if self.cache is not None and self.cache.fetch(name, path):
+            return rel
+        page = Page(
+            record_href(record.id),
+            (f"internal/record-{record.type}.html", "internal/record.html"),
+            {"section": "records", "record": self.views.view(record)},
+        )
         with open(path, "wb") as handle:
-            handle.write(data)
+            handle.write(render(self.env, page, "internal"))
+        if self.cache is not None:
+            self.cache.keep(name, path)
         return rel
 
 
@@ -140,8 +140,6 @@ def render_job(
             record = parse(rel)[0]
         if record is not None:
             done.append((pages.write(record, key), key))
-    if pages.cache is not None:
-        pages.cache.flush()
     return done
 
 
