@@ -88,7 +88,6 @@ def replay(record: Record, config: Config, now: dt.datetime) -> Iterator[Problem
     reached: list[str] = []
     for i, event in enumerate(history):
         field = f"history.{i}"
-        line = record.line_of(field)
         stage = wf.stage_of(event.status)
         if event.by not in config.people:
             yield Problem(
@@ -101,7 +100,7 @@ def replay(record: Record, config: Config, now: dt.datetime) -> Iterator[Problem
         if stage is None:
             yield Problem(
                 path,
-                line,
+                record.line_of(field),
                 "illegal-transition",
                 f"status `{event.status}` is not in the {wf.name} workflow: expected one of {', '.join(wf.statuses)}",
                 field=f"{field}.status",
@@ -111,7 +110,7 @@ def replay(record: Record, config: Config, now: dt.datetime) -> Iterator[Problem
             if event.status not in wf.initial:
                 yield Problem(
                     path,
-                    line,
+                    record.line_of(field),
                     "illegal-transition",
                     f"history starts with `{event.status}`: the first event has status {' or '.join(wf.initial)}",
                     field=f"{field}.status",
@@ -121,7 +120,7 @@ def replay(record: Record, config: Config, now: dt.datetime) -> Iterator[Problem
             if event.status not in wf.allowed(previous):
                 yield Problem(
                     path,
-                    line,
+                    record.line_of(field),
                     "illegal-transition",
                     f"step {previous} → {event.status} is not allowed: {_next_words(wf, previous)}",
                     field=f"{field}.status",
@@ -129,7 +128,9 @@ def replay(record: Record, config: Config, now: dt.datetime) -> Iterator[Problem
             else:
                 why = guard_problem(record, prev_stage, stage, wf)
                 if why:
-                    yield Problem(path, line, "illegal-transition", why, field=f"{field}.status")
+                    yield Problem(
+                        path, record.line_of(field), "illegal-transition", why, field=f"{field}.status"
+                    )
             if event.by in config.people and not may_move(record, config, event.by, event.status, wf):
                 yield Problem(
                     path,
@@ -142,7 +143,7 @@ def replay(record: Record, config: Config, now: dt.datetime) -> Iterator[Problem
         if previous_at is not None and event.at < previous_at:
             yield Problem(
                 path,
-                line,
+                record.line_of(field),
                 "time-order",
                 f"event at {event.at.isoformat()} is earlier than the event before it ({previous_at.isoformat()}): "
                 "history is in time order; append new events at the end",
@@ -151,7 +152,7 @@ def replay(record: Record, config: Config, now: dt.datetime) -> Iterator[Problem
         if event.at > now:
             yield Problem(
                 path,
-                line,
+                record.line_of(field),
                 "future-event",
                 f"event at {event.at.isoformat()} is in the future: use the time it happened",
                 field=f"{field}.at",
@@ -171,12 +172,11 @@ def replay(record: Record, config: Config, now: dt.datetime) -> Iterator[Problem
             "make them agree (move with `kscms move`)",
             field="status",
         )
-    status_line = record.line_of("status")
     for stage in reached:
         for need_field, todo in needs(record, wf.name, stage):
             yield Problem(
                 path,
-                status_line,
+                record.line_of("status"),
                 "status-needs-field",
                 f"status '{stage}' needs `{need_field}`: {todo}{_people_hint(need_field, config)}",
                 field=need_field,
