@@ -71,7 +71,8 @@ def read_since(root: Path, base: str) -> tuple[list[Change], bool, bytes | None,
 
 
 def _read_meanwhile(repo: Repository, base: str) -> tuple[list[Change], bool, bytes | None, dict[str, bytes]]:
-    """`read_since` in a thread, while this one builds the file-name index of the tree."""
+    """`read_since` in a thread, while this one reads kscms.yaml (its errors come first, exit 2) and
+    builds the file-name index of the tree."""
     answer: list[tuple[list[Change], bool, bytes | None, dict[str, bytes]]] = []
     failure: list[BaseException] = []
 
@@ -83,8 +84,11 @@ def _read_meanwhile(repo: Repository, base: str) -> tuple[list[Change], bool, by
 
     worker = threading.Thread(target=ask_git, name="kscms-git")
     worker.start()
-    repo.ids  # noqa: B018 - the index that duplicate-id needs, built while Git answers
-    worker.join()
+    try:
+        _ = repo.config
+        repo.ids  # noqa: B018 - the index that duplicate-id needs, built while Git answers
+    finally:
+        worker.join()
     if failure:
         raise failure[0]
     return answer[0]

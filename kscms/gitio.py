@@ -90,6 +90,15 @@ def _answer(args: list[str], cwd: str | None = None) -> tuple[int, bytes, bytes]
     return proc.returncode, out, err
 
 
+def _output(proc: subprocess.Popen[bytes], name: str) -> bytes:
+    """The output of a started `git` command once it has finished; GitError when it failed."""
+    out, err = proc.communicate()
+    if proc.returncode:
+        detail = os.fsdecode(err).strip()
+        raise GitError(f"git {name} failed: {detail or f'exit status {proc.returncode}'}")
+    return out
+
+
 def _load_gitpython() -> Any:
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
     try:
@@ -143,11 +152,7 @@ class GitRepo:
 
     def _run(self, *args: str) -> bytes:
         """The output of one `git` command in the work tree; GitError when it fails."""
-        status, out, err = _answer(list(args), self.top)
-        if status:
-            detail = os.fsdecode(err).strip()
-            raise GitError(f"git {args[0]} failed: {detail or f'exit status {status}'}")
-        return out
+        return _output(self._stream(*args), args[0])
 
     def _ask(self, *args: str) -> str:
         """The output of one `git` command as stripped text; '' when it fails."""
@@ -256,22 +261,7 @@ class GitRepo:
         Uncommitted and untracked files count. Git's rename detection pairs deletions with
         additions; an untracked file whose name equals a deleted one's also counts as a rename.
         """
-        out = self._run(
-            "diff",
-            "--raw",
-            "-z",
-            "-M",
-            "--no-abbrev",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--no-color",
-            "--no-relative",
-            base,
-            "--",
-            *self._pathspecs(),
-        )
-        changes = list(_parse_raw(iter(out.split(b"\0")), self._strip))
-        untracked = self._run(
+        listing = self._stream(  # the untracked files, listed while diff compares
             "ls-files",
             "--others",
             "--exclude-standard",
@@ -279,6 +269,27 @@ class GitRepo:
             "--",
             self.prefix + RECORDS_PREFIX,
         )
+        try:
+            out = self._run(
+                "diff",
+                "--raw",
+                "-z",
+                "-M",
+                "--no-abbrev",
+                "--no-ext-diff",
+                "--no-textconv",
+                "--no-color",
+                "--no-relative",
+                base,
+                "--",
+                *self._pathspecs(),
+            )
+        except GitError:
+            listing.kill()
+            listing.communicate()
+            raise
+        changes = list(_parse_raw(iter(out.split(b"\0")), self._strip))
+        untracked = _output(listing, "ls-files")
         deleted = {Path(c.path).name: c for c in changes if c.status == "D"}
         for raw in filter(None, untracked.split(b"\0")):
             path = self._strip(raw)

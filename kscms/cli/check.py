@@ -37,15 +37,15 @@ def check_command(
     from kscms.cli._output import echo_problems, summary
 
     repo = obj.repo
-    _ = repo.config  # configuration errors first (exit 2)
-    if actor and not base:
-        raise click.UsageError("--actor needs --base")
     selected: list[str] | None = None
     if base:
         from kscms.changes import check_since
 
-        problems, count = check_since(repo, base, actor)
+        problems, count = check_since(repo, base, actor)  # reads the config first, while Git answers
     else:
+        _ = repo.config  # configuration errors first (exit 2)
+        if actor:
+            raise click.UsageError("--actor needs --base")
         if paths:
             selected = []
             for p in paths:
