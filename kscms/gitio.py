@@ -32,6 +32,17 @@ _HEADER = "\x1e"
 _FIELD = "\x1f"
 # %H %P %cI %ae %an: the free-text author name last, so a stray separator in it cannot shift fields.
 _LOG_FORMAT = "--format=" + _HEADER + _FIELD.join(("%H", "%P", "%cI", "%ae", "%an"))
+# machine-readable changes with full shas and renames, whatever the user's Git configuration says
+_RAW_DIFF = (
+    "--raw",
+    "-z",
+    "-M",
+    "--no-abbrev",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-color",
+    "--no-relative",
+)
 
 
 @dataclass(frozen=True)
@@ -270,20 +281,7 @@ class GitRepo:
             self.prefix + RECORDS_PREFIX,
         )
         try:
-            out = self._run(
-                "diff",
-                "--raw",
-                "-z",
-                "-M",
-                "--no-abbrev",
-                "--no-ext-diff",
-                "--no-textconv",
-                "--no-color",
-                "--no-relative",
-                base,
-                "--",
-                *self._pathspecs(),
-            )
+            out = self._run("diff", *_RAW_DIFF, base, "--", *self._pathspecs())
         except GitError:
             listing.kill()
             listing.communicate()
@@ -314,15 +312,8 @@ class GitRepo:
             "--parents",  # parents rewritten to the nearest commit listed, as the diffs are
             "--reverse",
             "--topo-order",
-            "--raw",
             "-c",
-            "-z",
-            "-M",
-            "--no-abbrev",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--no-color",
-            "--no-relative",
+            *_RAW_DIFF,
             "--no-show-signature",
             _LOG_FORMAT,
         ]
