@@ -269,3 +269,36 @@ def test_hostile_dialog_would_be_caught(browser: object, tmp_path: Path) -> None
     w.open(tmp_path / "a.html")
     assert w.dialogs == ["caught"]
     w.close()
+
+
+def test_search_on_a_paged_wall_finds_compliments_on_other_pages(
+    browser: object, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import datetime as dt
+
+    from site_helpers import compliment
+
+    day = dt.date(2026, 10, 1)
+    records = [
+        compliment(f"c{i:03d}", day + dt.timedelta(days=i % 40), f"Compliment {i}", f"Tekst {i}")
+        for i in range(205)
+    ]
+    root = tmp_path_factory.mktemp("paged") / "repo"
+    make_site_repo(root, records)
+    out = root.parent / "site"
+    build_site(root, out, as_of=dt.date(2026, 12, 31))
+    public = out / "public"
+    assert (public / "static" / "wall-index.js").is_file()  # one shared index, not one per page
+    w = Watched(browser)
+    last = w.open(public / "index-3.html")
+    far_title = last.locator("#wall > li.card h2 a").first.inner_text()  # type: ignore[attr-defined]
+    page = w.open(public / "index.html")
+    page.fill("#wall-q", far_title)  # type: ignore[attr-defined]
+    assert visible_cards(page) < 100  # the search hides the cards that do not match
+    more = page.locator("#wall-more a")  # type: ignore[attr-defined]
+    assert far_title in [a.inner_text() for a in more.all()]
+    more.filter(has_text=far_title).first.click()
+    page.wait_for_load_state()  # type: ignore[attr-defined]
+    assert page.locator("h1").inner_text() == far_title  # type: ignore[attr-defined]
+    assert w.errors == [] and w.dialogs == []
+    w.close()

@@ -268,7 +268,10 @@ def test_wall_paginates_and_search_index_covers_every_page(tmp_path: Path) -> No
     ]
     page3 = (public / "index-3.html").read_text(encoding="utf-8")
     assert page3.count('class="card"') == 5
-    index = json.loads(page3.split('id="wall-index">', 1)[1].split("</script>", 1)[0])
+    assert 'id="wall-index"' not in page3 and '<script src="static/wall-index.js">' in page3
+    script = (public / "static" / "wall-index.js").read_text(encoding="utf-8")
+    assert script.startswith("window.kscmsWallIndex = ") and script.endswith(";\n")
+    index = json.loads(script.removeprefix("window.kscmsWallIndex = ").removesuffix(";\n"))
     assert len(index) == 205 and {e["page"] for e in index} == {1, 2, 3}
     assert len(list((public / "c").iterdir())) == 205
 
@@ -401,7 +404,9 @@ def test_serve_builds_serves_and_rebuilds_on_change(tmp_path: Path) -> None:
         data, body = compliment("a", dt.date(2026, 11, 2), "Tweede titel", "Tekst")
         write_record(root, data, body)
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and ("Tweede titel" not in fetch("public/index.html") or server.builds < 2):
+        while time.monotonic() < deadline and (
+            "Tweede titel" not in fetch("public/index.html") or server.builds < 2
+        ):
             time.sleep(0.2)  # the counter goes up just after the new files are in place
         assert "Tweede titel" in fetch("public/index.html")
         assert server.builds >= 2
@@ -409,3 +414,23 @@ def test_serve_builds_serves_and_rebuilds_on_change(tmp_path: Path) -> None:
         server.stop()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_plain_fields_equal_pydantics_dump_for_every_demo_and_fixture_record() -> None:
+    from kscms.site.records import _SHOWN_APART, plain
+
+    project = Path(__file__).resolve().parent.parent
+    records, problems = Repository.open(project).load_all()
+    assert not problems and len(records) > 100
+    for path in sorted((project / "tests" / "fixtures" / "records" / "valid").glob("*.md")):
+        from kscms.model import parse_record
+
+        record, _ = parse_record(path.read_text(encoding="utf-8"), path.name)
+        assert record is not None
+        records.append(record)
+    for record in records:
+        for exclude in (_SHOWN_APART, frozenset({"history"})):
+            expected = record.model_dump(
+                mode="json", exclude_none=True, exclude_defaults=True, exclude=exclude
+            )
+            assert plain(record, exclude) == expected, record.id

@@ -25,10 +25,6 @@ from kscms.site.feed import build_feed
 from kscms.site.formats import Formats
 from kscms.site.markdown import render_with_text
 
-EMBED_LIMIT = 2000
-"""Up to this many compliments the search index is embedded in each wall page; above it, one
-`static/wall-index.js` file holds it (a script file, not a fetch: it works from file:// too)."""
-
 
 @dataclass(frozen=True)
 class RawFile:
@@ -95,7 +91,10 @@ def wall_pages(
     pages = list(paginate(items, "index.html"))
     page_of = {p.slug: n for n, (_path, chunk, _pager) in enumerate(pages, 1) for p in chunk}
     index_json = _script_json(search_index(items, page_of))
-    embed = len(items) <= EMBED_LIMIT
+    # A wall of one page embeds its search index; a longer wall writes it once, in
+    # static/wall-index.js (a script file, not a fetch: it works from file:// too), instead of a copy
+    # in every page (1,500 compliments made 16 pages of 3 MB each).
+    embed = len(pages) == 1
     teams, themes = _options(items, config)
     months = month_counts(items)
     common = {"section": "wall", "total": len(items)}

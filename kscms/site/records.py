@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 from kscms.config import Config
 from kscms.model.base import Record
 from kscms.model.compliment import Compliment
@@ -15,18 +17,20 @@ from kscms.model.signal import Signal
 from kscms.site.context import Link, Names
 from kscms.site.formats import Formats
 
-_SHOWN_APART = {
-    "id",
-    "type",
-    "title",
-    "status",
-    "created",
-    "history",
-    "themes",
-    "departments",
-    "tags",
-    "kind",
-}
+_SHOWN_APART = frozenset(
+    {
+        "id",
+        "type",
+        "title",
+        "status",
+        "created",
+        "history",
+        "themes",
+        "departments",
+        "tags",
+        "kind",
+    }
+)
 _PEOPLE_FIELDS = {"giver", "coordinator", "owner", "origin.proposer", "employee_idea.proposer"}
 _ID_FIELDS = {"improvements", "origin.signals", "origin.compliments", "cap"}
 _LABELLED_FIELDS = {"source", "channel", "sentiment", "maker.kind", "decision.outcome", "complaint.severity"}
@@ -110,6 +114,50 @@ def backlinks(records: Iterable[Record]) -> dict[str, list[str]]:
         for target in references(record):
             found.setdefault(target, set()).add(record.id)
     return {k: sorted(v) for k, v in found.items()}
+
+
+_DEFAULTS: dict[type, tuple[tuple[str, Any], ...]] = {}
+"""Per model class: (field name, default value) of each field, in declaration order."""
+
+
+def _defaults(cls: type) -> tuple[tuple[str, Any], ...]:
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        fields = cls.model_fields  # type: ignore[attr-defined]
+        found = _DEFAULTS[cls] = tuple(
+            (name, info.get_default(call_default_factory=True)) for name, info in fields.items()
+        )
+    return found
+
+
+def plain(model: Any, exclude: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
+    """`model.model_dump(mode="json", exclude_none=True, exclude_defaults=True, exclude=exclude)`
+    for record models, five times faster (record pages call it ten thousand times; a test checks
+    that both give the same)."""
+    out: dict[str, Any] = {}
+    values = model.__dict__
+    for name, default in _defaults(type(model)):
+        if name in exclude:
+            continue
+        value = values[name]
+        if value is None or value == default:
+            continue
+        out[name] = _plain_value(value)
+    return out
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, list):
+        return [_plain_value(v) for v in value]
+    if isinstance(value, dt.datetime):
+        raise TypeError("record fields outside `history` hold dates, not times")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, BaseModel):
+        return plain(value)
+    raise TypeError(f"no plain form for {type(value).__name__}")
 
 
 def _flatten(prefix: str, value: Any, out: list[tuple[str, Any]]) -> None:
@@ -215,7 +263,7 @@ class RecordViews:
         return tuple(links)
 
     def view(self, record: Record) -> RecordView:
-        data = record.model_dump(mode="json", exclude_none=True, exclude_defaults=True, exclude=_SHOWN_APART)
+        data = plain(record, _SHOWN_APART)
         flat: list[tuple[str, Any]] = []
         _flatten("", data, flat)
         fields = tuple(FieldRow(name, self._value(name, value)) for name, value in flat)

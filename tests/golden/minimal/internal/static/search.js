@@ -1,6 +1,6 @@
 /* Filters and searches the wall of compliments without a server.
  * The index is embedded in the page (<script type="application/json" id="wall-index">) or, for
- * very large walls, set by static/wall-index.js. Results are written with textContent only.
+ * a wall of more than one page, set by static/wall-index.js. Results are written with textContent only.
  * Without JavaScript the filter form stays hidden and every card shows. */
 (function () {
   "use strict";
