@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kscms.diagnostics import Problem
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
+    from jinja2 import Environment, Template
 
     from kscms.model.base import Record
     from kscms.repository import Repository
@@ -78,14 +78,20 @@ def _static_files(env_dirs: list[Path]) -> dict[str, bytes]:
     return dict(sorted(files.items()))
 
 
+def select(env: Environment, templates: tuple[str, ...]) -> Template:
+    """The first of `templates` that exists (remembered per environment)."""
+    chosen = _SELECTED.setdefault(env, {})
+    template: Template | None = chosen.get(templates)
+    if template is None:
+        template = chosen[templates] = env.select_template(list(templates))
+    return template
+
+
 def render(env: Environment, page: Page, site_kind: str) -> bytes:
     """Render one page of the `public` or `internal` site with its relative root."""
     from kscms.site.context import relative_root
 
-    chosen = _SELECTED.setdefault(env, {})
-    template = chosen.get(page.templates)
-    if template is None:
-        template = chosen[page.templates] = env.select_template(list(page.templates))
+    template = select(env, page.templates)
     return template.render(
         root=relative_root(page.path), page_path=page.path, site_kind=site_kind, **page.context
     ).encode("utf-8")

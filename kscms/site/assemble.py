@@ -57,6 +57,7 @@ def start_workers(
     count: int, shares: list[list[str]], root: Path, old: dict[str, Any], pages: RecordPages
 ) -> Workers:
     """Fork `count` workers; worker n reads `shares[n]`, keeps those records and renders on request."""
+    pages.load_templates()
 
     def start(number: int, send: Any) -> Any:
         from kscms.repository import Repository
@@ -308,8 +309,7 @@ def _internal(
     records = gathered.records(list(facts), repo._parse_many)
     writer.start_group("internal", digest)
     count = 0
-    index, _record_pages = internal_pages(records, repo.config, moment, formats, day)
-    for item in index:
+    for item in internal_pages(records, repo.config, moment, formats, day):
         emit(writer, env, "internal", item, base)
         count += 1
     writer.groups["internal"]["pages"] = count

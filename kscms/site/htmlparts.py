@@ -25,6 +25,11 @@ def links(items: Iterable[Any], root: str, sep: str = ", ", before: str = "", af
     return Markup(sep.join(parts))
 
 
+def link(item: Any, root: str) -> Markup:
+    """One link (`partials/_link.html`'s macro, without a macro call per row)."""
+    return links((item,), root)
+
+
 def field_rows(fields: Iterable[Any], root: str) -> Markup:
     """`<div><dt>name</dt><dd>values</dd></div>` lines of a record's fields."""
     return Markup(
@@ -45,4 +50,4 @@ def timeline_items(events: Iterable[Any], by_label: str) -> Markup:
     return Markup("".join(out))
 
 
-GLOBALS = {"links": links, "field_rows": field_rows, "timeline_items": timeline_items}
+GLOBALS = {"link": link, "links": links, "field_rows": field_rows, "timeline_items": timeline_items}

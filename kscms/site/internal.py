@@ -19,7 +19,7 @@ from kscms.site.context import Link, Names, Page, paginate
 from kscms.site.formats import Formats
 from kscms.site.i18n import DUE_SECTIONS, KPI_LABELS
 from kscms.site.public import RawFile
-from kscms.site.records import RecordSummary, RecordViews, record_href
+from kscms.site.records import RecordSummary, RecordViews
 
 BOARD_DONE_SHOWN = 20
 """Closed and withdrawn columns of the board show this many (newest); the rest are counted."""
@@ -297,18 +297,10 @@ class Internal:
 
 def internal_pages(
     records: Sequence[Record], config: Config, moment: dt.datetime, formats: Formats, day: dt.date
-) -> tuple[Iterator[Page | RawFile], Iterator[Page]]:
-    """(the index pages of `internal/`, the record pages: built lazily, rendered apart, cached, in parallel)."""
+) -> Iterator[Page | RawFile]:
+    """The index pages of `internal/`, built lazily (record pages are made by `kscms.site.pool`)."""
     site = Internal(records, config, moment, formats)
-    record_pages = (
-        Page(
-            record_href(r.id),
-            (f"internal/record-{r.type}.html", "internal/record.html"),
-            {"section": "records", "record": site.views.view(r)},
-        )
-        for r in site.records
-    )
-    return _index_pages(site, records, day), record_pages
+    return _index_pages(site, records, day)
 
 
 def _index_pages(site: Internal, records: Sequence[Record], day: dt.date) -> Iterator[Page | RawFile]:

@@ -94,6 +94,14 @@ class RecordPages:
         self.cache = PageCache(cache_dir) if cache_dir is not None else None
         self.views: RecordViews | None = None
 
+    def load_templates(self) -> None:
+        """Compile the record templates now (before workers fork, so that each need not)."""
+        from kscms.site import select
+        from kscms.site.records import record_templates
+
+        for kind in ("signal", "compliment", "improvement"):
+            select(self.env, record_templates(kind))
+
     def prepare(
         self, site: dict[str, Any], moment: dt.datetime, titles: dict[str, str], back: dict[str, list[str]]
     ) -> None:
@@ -108,7 +116,8 @@ class RecordPages:
         """Write the page of `record` (from the page cache when it has `key`); returns its path."""
         from kscms.site import render
         from kscms.site.context import Page
-        from kscms.site.records import record_href
+        from kscms.site.records import record_href, record_templates
+        from kscms.site.writer import write_file
 
         assert self.views is not None
         rel = "internal/" + record_href(record.id)
@@ -118,11 +127,10 @@ class RecordPages:
             return rel
         page = Page(
             record_href(record.id),
-            (f"internal/record-{record.type}.html", "internal/record.html"),
+            record_templates(record.type),
             {"section": "records", "record": self.views.view(record)},
         )
-        with open(path, "wb") as handle:
-            handle.write(render(self.env, page, "internal"))
+        write_file(path, render(self.env, page, "internal"))
         if self.cache is not None:
             self.cache.keep(name, path)
         return rel

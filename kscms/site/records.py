@@ -40,6 +40,11 @@ def record_href(record_id: str) -> str:
     return f"records/{record_id}.html"
 
 
+def record_templates(kind: str) -> tuple[str, str]:
+    """The templates a record page of type `kind` may use, most specific first."""
+    return (f"internal/record-{kind}.html", "internal/record.html")
+
+
 @dataclass(frozen=True)
 class FieldRow:
     """One field of a record: its dotted name and its value(s), linked where they name something."""

@@ -50,10 +50,6 @@ class PersonRow:
     team: Link
 
 
-def _limited(items: Sequence[RecordSummary]) -> dict[str, object]:
-    return {"rows": list(items[:LIST_LIMIT]), "total": len(items)}
-
-
 def section_pages(site: Internal, day: dt.date) -> Iterator[Page]:
     from kscms.kpi.threads import red_threads
     from kscms.site.analysis import thread_views, year_scope
@@ -66,19 +62,23 @@ def section_pages(site: Internal, day: dt.date) -> Iterator[Page]:
     scope = year_scope(site, day)
     threads = red_threads(scope.signals)
 
-    def summaries(items: Sequence[Record]) -> list[RecordSummary]:
-        return [site.views.summary(r) for r in items]
+    def listed(items: Sequence[Record]) -> dict[str, object]:
+        """The first LIST_LIMIT records as rows, and how many there are."""
+        return {"rows": [site.views.summary(r) for r in items[:LIST_LIMIT]], "total": len(items)}
 
     for kind, folder, keys, name, field in (
         ("department", "departments", sorted(config.departments), names.department, "departments"),
         ("theme", "themes", sorted(config.themes), names.theme, "themes"),
     ):
         index = []
+        grouped: dict[str, tuple[list[Record], list[Record], list[Record]]] = {}
+        groups: tuple[Sequence[Record], ...] = (signals, improvements, compliments)
+        for number, group in enumerate(groups):
+            for r in group:
+                for key in dict.fromkeys(getattr(r, field)):
+                    grouped.setdefault(key, ([], [], []))[number].append(r)
         for key in keys:
-            sig, imp, com = (
-                [r for r in group if key in getattr(r, field)]
-                for group in (signals, improvements, compliments)
-            )
+            sig, imp, com = grouped.get(key, ([], [], []))
             index.append(SectionLink(Link(name(key), f"{folder}/{key}.html"), len(sig), len(imp), len(com)))
             touching = [t for t in threads if key in (t.departments if kind == "department" else (t.theme,))]
             yield Page(
@@ -89,9 +89,9 @@ def section_pages(site: Internal, day: dt.date) -> Iterator[Page]:
                     "kind": kind,
                     "title": name(key),
                     "period": scope.period.label,
-                    "signals": _limited(summaries(sig)),
-                    "improvements": _limited(summaries(imp)),
-                    "compliments": _limited(summaries(com)),
+                    "signals": listed(sig),
+                    "improvements": listed(imp),
+                    "compliments": listed(com),
                     "threads": thread_views(site, touching),
                 },
             )
@@ -132,7 +132,7 @@ def section_pages(site: Internal, day: dt.date) -> Iterator[Page]:
                 "title": names.team(key),
                 "manager": names.person(config.team_manager(key)),
                 "members": sorted(names.person(m) for m in members),
-                "compliments": _limited(summaries(received)),
+                "compliments": listed(received),
                 "proposals": proposals[:LIST_LIMIT],
                 "proposals_total": len(proposals),
             },

@@ -91,8 +91,7 @@ class SiteWriter:
         key = key or "sha256:" + hashlib.sha256(data).hexdigest()
         if self.reuse(rel, key):
             return
-        with open(self._target(rel), "wb") as handle:
-            handle.write(data)
+        write_file(self._target(rel), data)
         self.files[rel] = key
         self.staged.append(rel)
         self.written += 1
@@ -194,6 +193,20 @@ class SiteWriter:
 
     def abort(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Write a new file of the staging folder: three system calls (Python's `open` makes six)."""
+    fd = os.open(path, _CREATE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
