@@ -90,7 +90,7 @@ class MarkdownMemo:
         if self.path is not None:
             try:
                 with open(self.path, "rb") as handle:
-                    version, entries = pickle.load(handle)
+                    version, entries = pickle.loads(handle.read())
                 if version == __version__ and isinstance(entries, dict):
                     self.old = entries
             except (OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError):
@@ -129,7 +129,7 @@ class WallStore:
         if self.path is not None:
             try:
                 with open(self.path, "rb") as handle:
-                    version, entries = pickle.load(handle)
+                    version, entries = pickle.loads(handle.read())
                 if version == __version__ and isinstance(entries, dict):
                     self.old = entries
             except (OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError, AttributeError):

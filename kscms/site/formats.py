@@ -49,7 +49,7 @@ class Formats:
 
     def moment(self, value: dt.datetime) -> str:
         local = value.astimezone(self.tz)
-        return f"{_day(self.language, local.date())} {local:%H:%M}"
+        return f"{_day(self.language, local.date())} {local.hour:02d}:{local.minute:02d}"
 
     def month(self, value: dt.date) -> str:
         return _month(self.language, value.year, value.month)
