@@ -198,18 +198,45 @@ def test_a_removed_record_takes_its_page_and_empty_folders_with_it(root: Path, t
     assert sorted(p.name for p in out.iterdir()) == [".kscms-build.json", "internal", "public"]
 
 
-def test_an_update_interrupted_by_a_crash_is_not_trusted(root: Path, tmp_path: Path) -> None:
-    import json
-
+def test_the_previous_site_is_kept_as_the_spare_and_the_next_build_starts_from_it(
+    root: Path, tmp_path: Path
+) -> None:
     out, _ = _incremental(root, tmp_path)
-    # a crash while changed files were being moved in: the manifest still says "partial"
-    (out / ".kscms-build.json").write_text(
-        json.dumps({"generator": "kscms", "partial": True, "files": {}, "groups": {}}), encoding="utf-8"
-    )
-    page = out / "internal/records/S-20261103-bellen-opzeggen.html"
-    page.unlink()  # moved in by the crashed update (a new file, as every write of a build is)
-    page.write_text("half-old", encoding="utf-8")
-    _, result = _incremental(root, tmp_path)
-    assert result.unchanged == 0  # type: ignore[attr-defined]
-    assert "half-old" not in page.read_text(encoding="utf-8")
+    assert not (tmp_path / ".out.spare").exists()
+    _edit(root, SIGNAL, "title: ", "title: Eerst - ")
+    _incremental(root, tmp_path)
+    spare = tmp_path / ".out.spare"
+    assert (spare / ".kscms-build.json").is_file()  # the site before this one, whole
+    dashboard = _inode(spare, "internal/index.html")
+    _edit(root, SIGNAL, "title: Eerst - ", "title: Dan - ")
+    (root / ON_THE_WALL).unlink()
+    _incremental(root, tmp_path)
+    assert _inode(out, "internal/index.html") != dashboard  # rewritten, not changed in place
+    assert (spare / "internal/records/C-20261102-printer-snel-gemaakt.html").is_file()
+    assert not (out / "internal/records/C-20261102-printer-snel-gemaakt.html").exists()
+    _same_as_fresh(root, tmp_path, out)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.") and p.name != ".out.spare"] == []
+
+
+@pytest.mark.parametrize("damage", ["no manifest", "broken manifest", "stray file"])
+def test_a_damaged_spare_is_not_trusted(root: Path, tmp_path: Path, damage: str) -> None:
+    out, _ = _incremental(root, tmp_path)
+    _edit(root, SIGNAL, "title: ", "title: Eerst - ")
+    _incremental(root, tmp_path)
+    spare = tmp_path / ".out.spare"
+    if damage == "no manifest":
+        (spare / ".kscms-build.json").unlink()
+    elif damage == "broken manifest":
+        (spare / ".kscms-build.json").write_text("{not json", encoding="utf-8")
+    else:
+        (spare / "internal" / "stray.html").write_text("not ours", encoding="utf-8")
+    if damage != "stray file":  # without its manifest nothing in the spare is trusted
+        page = spare / "internal/records/S-20261103-bellen-opzeggen.html"
+        page.unlink()
+        page.write_text("damaged", encoding="utf-8")
+    (spare / "internal/records/I-20261106-opzeggen-online.html").unlink()  # listed, but gone
+    _edit(root, IMPROVEMENT, "title: ", "title: Ander - ")
+    _incremental(root, tmp_path)
+    if damage == "stray file":  # a file the manifest does not name is not the site's: it goes
+        assert not (out / "internal" / "stray.html").exists()
     _same_as_fresh(root, tmp_path, out)

@@ -39,6 +39,8 @@ class PageCache:
         if self._empty:
             return False
         try:
+            if os.path.lexists(target):  # the spare's older page (see kscms.site.writer)
+                os.unlink(target)
             os.link(self._prefix + key, target)
         except FileNotFoundError:
             return False

@@ -111,7 +111,9 @@ class FactStore:
         gc.disable()  # tens of thousands of small tuples: collections would only scan them
         try:
             with open(self.path, "rb") as handle:
-                version, fmt, raw = marshal.loads(handle.read())  # load(handle) reads in small pieces: 4x slower
+                version, fmt, raw = marshal.loads(
+                    handle.read()
+                )  # load(handle) reads in small pieces: 4x slower
             if version != __version__ or fmt != _STORE_FORMAT:
                 return {}
             return {rel: (size, mtime, sha, Facts(*facts)) for rel, (size, mtime, sha, facts) in raw.items()}
