@@ -140,14 +140,43 @@ def record_from_data(data: RecordData, path: str, file: str) -> Record:
     return record
 
 
+def _parse_plain(text: str, path: str) -> tuple[Record, RecordData, list[Problem]] | None:
+    from kscms.yamlfast import load_plain
+
+    try:
+        doc = split(text)
+    except FrontMatterError:
+        return None
+    data = load_plain(doc.yaml)
+    if not data:
+        return None
+    record, _problems = _validated(Parsed(data), doc.body, doc.body_line, path)
+    if record is None:
+        return None
+    record._locs = None
+    return record, (data, doc.body, doc.body_line), []
+
+
 def parse_record_data(text: str, path: str) -> tuple[RecordData | None, list[Problem]]:
     """Like `parse_record`, but a valid record comes back as plain data (for worker processes)."""
     _record, data, problems = parse_record_both(text, path)
     return data, problems
 
 
-def parse_record_both(text: str, path: str) -> tuple[Record | None, RecordData | None, list[Problem]]:
-    """`parse_record` that also returns a valid record's plain data (to send to another process)."""
+def parse_record_both(
+    text: str, path: str, fast: bool = False
+) -> tuple[Record | None, RecordData | None, list[Problem]]:
+    """`parse_record` that also returns a valid record's plain data (to send to another process).
+
+    `fast`: try `kscms.yamlfast` first (a valid record in the plain style comes back without
+    positions; `Record.locs` reads them from the file when a problem needs a line). Anything it
+    does not read, or a record that does not validate, goes through the full reader, so problems
+    are the same either way.
+    """
+    if fast:
+        found = _parse_plain(text, path)
+        if found is not None:
+            return found
     parsed, body, body_line, problems = parse_front(text, path)
     if parsed is None:
         return None, None, cap_problems(problems)

@@ -162,7 +162,7 @@ def read_one(root: Path, rel: str, old: Entry | None) -> tuple[Read, Record | No
     text, problems = decode_record(raw, rel)
     if text is None:
         return ("bad", None, problems), None
-    record, data, problems = parse_record_both(text, rel)
+    record, data, problems = parse_record_both(text, rel, fast=True)
     if record is None:
         return ("bad", None, problems), None
     if why := id_problem(record.id):  # `id: ../../x` never reaches a path
