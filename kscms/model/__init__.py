@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from pydantic import ValidationError
@@ -131,10 +132,22 @@ RecordData = tuple[dict[str, Any], str, int]
 """A record that validated, as plain data: (front-matter data, body, body line); cheap to pickle."""
 
 
+def _shared(value: Any) -> Any:
+    """`value` with its short strings interned: a process that holds every record (the site build)
+    keeps one copy of each status, person, team and date string instead of one per record."""
+    if isinstance(value, str):
+        return sys.intern(value) if len(value) <= 40 else value
+    if isinstance(value, dict):
+        return {sys.intern(k): _shared(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shared(v) for v in value]
+    return value
+
+
 def record_from_data(data: RecordData, path: str, file: str) -> Record:
     """Rebuild a record that validated elsewhere (a worker process); positions are read lazily from `file`."""
     fields, body, body_line = data
-    record = MODELS[fields["type"]].model_validate(fields)
+    record = MODELS[fields["type"]].model_validate(_shared(fields))
     _attach(record, path, body, body_line)
     record._file = file
     return record
