@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from kscms.frontmatter import split
 from kscms.yamlfast import load_plain
@@ -232,3 +234,24 @@ def test_records_read_with_the_fast_path_validate_and_report_the_same() -> None:
         if record is not None:
             assert fast_record is not None and fast_record.model_dump() == record.model_dump(), rel
             assert fast_record.body == record.body and fast_record.body_line == record.body_line
+
+
+def test_records_rebuilt_in_the_build_process_equal_the_originals_and_share_their_field_sets() -> None:
+    from kscms.model import parse_record_both, record_from_data
+
+    rebuilt = []
+    for path in sorted((PROJECT / "records").rglob("*.md")):
+        rel = path.relative_to(PROJECT).as_posix()
+        record, data, _problems = parse_record_both(path.read_text(encoding="utf-8"), rel)
+        assert record is not None and data is not None
+        again = record_from_data(data, rel, str(path))
+        assert again.model_dump() == record.model_dump()
+        assert again.model_dump(exclude_unset=True) == record.model_dump(exclude_unset=True)
+        rebuilt.append(again)
+    events = [e for r in rebuilt for e in r.history]
+    assert len({id(e.__pydantic_fields_set__) for e in events}) < 10 < len(events)
+    with pytest.raises(ValidationError):  # frozen: nothing can change a field, nor the shared set
+        events[0].by = "iemand"  # type: ignore[misc]
+    assert events[0].__pydantic_fields_set__ == {"at", "by", "status"} | (
+        {"note"} if events[0].note else set()
+    )
