@@ -15,7 +15,7 @@ from typing import Any
 from kscms.config import CONFIG_NAME, Config, load_config
 from kscms.diagnostics import Problem
 from kscms.errors import ConfigError, KscmsError, RecordError
-from kscms.model import decode_record, parse_record
+from kscms.model import decode_record, parse_record_both
 from kscms.model.base import Record
 
 RECORDS_DIR = "records"
@@ -238,7 +238,13 @@ class Repository:
         if hit is not None:
             return hit
         text, problems = self.read_text(rel_path)
-        result = (None, problems) if text is None else parse_record(text, rel_path)
+        if text is None:
+            result: tuple[Record | None, list[Problem]] = (None, problems)
+        else:
+            record, _data, problems = parse_record_both(text, rel_path, fast=True)
+            if record is not None:
+                record._file = os.fspath(self.root / rel_path)  # positions, when a problem needs one
+            result = (record, problems)
         self._cache[rel_path] = result
         return result
 
@@ -363,8 +369,6 @@ def _init_worker(root: Path) -> None:
 
 def _parse_chunk(paths: list[str]) -> list[tuple[str, Any, list[Problem]]]:
     """Read records in a worker; valid ones travel back as plain data (cheap to pickle)."""
-    from kscms.model import parse_record_data
-
     assert _WORKER_REPO is not None
     out: list[tuple[str, Any, list[Problem]]] = []
     for path in paths:
@@ -372,7 +376,7 @@ def _parse_chunk(paths: list[str]) -> list[tuple[str, Any, list[Problem]]]:
         if text is None:
             out.append((path, None, problems))
         else:
-            data, problems = parse_record_data(text, path)
+            _record, data, problems = parse_record_both(text, path, fast=True)
             out.append((path, data, problems))
     return out
 
