@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -183,11 +184,12 @@ def write_site(
             for rel, key in render_job(pages, {**message, "jobs": misses}, own, repo.parse):
                 writer.add(rel, key)
 
-    _public(repo, writer, env, formats, gathered, base, moment, day, result, cache)
+    run = _Run(repo, writer, env, formats, gathered, base, moment, day, result, cache)
+    _public(run)
     for rel, data in statics.items():
         writer.write("public/" + rel, data)
     if not public_only:
-        _internal(repo, writer, env, formats, gathered, base, moment, day, result)
+        _internal(run)
         for rel, data in statics.items():
             writer.write("internal/" + rel, data)
     if pending and workers is not None:
@@ -199,22 +201,29 @@ def write_site(
     return result
 
 
-def _public(
-    repo: Repository,
-    writer: SiteWriter,
-    env: Environment,
-    formats: Formats,
-    gathered: Gathered,
-    base: str,
-    moment: dt.datetime,
-    day: dt.date,
-    result: BuildResult,
-    cache: Path | None,
-) -> None:
+@dataclass(frozen=True)
+class _Run:
+    """What the wall and the index pages of one build are made with."""
+
+    repo: Repository
+    writer: SiteWriter
+    env: Environment
+    formats: Formats
+    gathered: Gathered
+    base: str
+    """`pool.base_fingerprint` of this build."""
+    moment: dt.datetime
+    day: dt.date
+    result: BuildResult
+    cache: Path | None
+
+
+def _public(run: _Run) -> None:
     """The wall: linked from the previous build when no consented compliment changed."""
     from kscms.site.public import wall_order, wall_pages
 
-    facts = gathered.entries
+    writer, env, base, result = run.writer, run.env, run.base, run.result
+    facts = run.gathered.entries
     consented = [rel for rel, e in facts.items() if e[3].type == "compliment" and e[3].consent]
     digest = group_digest(
         base, "public", [(rel, facts[rel][3].front, facts[rel][3].body) for rel in consented]
@@ -224,14 +233,14 @@ def _public(
         result.public_pages = int(group.get("pages", 0))
         result.withheld = [str(i) for i in group.get("withheld", [])]
         return
-    store, entries = _wall_entries(repo, formats, gathered, consented, base, moment, cache)
+    store, entries = _wall_entries(run, consented)
     items = wall_order(item for _key, item, _withheld, _card in entries.values() if item is not None)
     result.withheld = [facts[rel][3].id for rel, entry in entries.items() if entry[2]]
     card: Any = env.globals["card"]
     card.known.update((item, Markup(html)) for _k, item, _w, html in entries.values() if item and html)
     item_keys = {id(item): key for key, item, _w, _html in entries.values() if item is not None}
     writer.start_group("public", digest, withheld=result.withheld)
-    for page in wall_pages(items, repo.config, formats, day):
+    for page in wall_pages(items, run.repo.config, run.formats, run.day):
         emit(writer, env, "public", page, base, item_keys)
         result.public_pages += 1
     writer.groups["public"]["pages"] = result.public_pages
@@ -240,13 +249,7 @@ def _public(
 
 
 def _wall_entries(
-    repo: Repository,
-    formats: Formats,
-    gathered: Gathered,
-    consented: list[str],
-    base: str,
-    moment: dt.datetime,
-    cache: Path | None,
+    run: _Run, consented: list[str]
 ) -> tuple[Any, dict[str, tuple[str, Any, bool, str | None]]]:
     """file -> (key, wall item or None, held back for personal data, card HTML) of consented
     compliments, and the wall store they come from.
@@ -257,12 +260,13 @@ def _wall_entries(
     from kscms.site.cache import MarkdownMemo, WallStore
     from kscms.site.context import holds_personal_data, is_public, public_compliment
 
-    store = WallStore(cache)
+    gathered = run.gathered
+    store = WallStore(run.cache)
     entries: dict[str, tuple[str, Any, bool, str | None]] = {}
     need: dict[str, str] = {}
     for rel in consented:
         f = gathered.entries[rel][3]
-        key = hashlib.sha256(f"{base}\0{f.front}\0{f.body}".encode()).hexdigest()
+        key = hashlib.sha256(f"{run.base}\0{f.front}\0{f.body}".encode()).hexdigest()
         hit = store.old.get(rel)
         if isinstance(hit, tuple) and len(hit) == 4 and hit[0] == key:
             entries[rel] = hit
@@ -270,47 +274,38 @@ def _wall_entries(
             need[rel] = key
             entries[rel] = (key, None, False, None)  # keeps the path order; replaced below
     if need:
-        config = repo.config
-        memo = MarkdownMemo(cache)
-        gathered.records(list(need), repo._parse_many)
+        config = run.repo.config
+        memo = MarkdownMemo(run.cache)
+        gathered.records(list(need), run.repo._parse_many)
         for rel, key in need.items():
             c: Any = gathered.models.get(rel)
             if c is None:
                 del entries[rel]
                 continue
-            public = is_public(c, config, moment)
+            public = is_public(c, config, run.moment)
             withheld = public and holds_personal_data(c)
-            item = public_compliment(c, config, formats, memo) if public and not withheld else None
+            item = public_compliment(c, config, run.formats, memo) if public and not withheld else None
             entries[rel] = (key, item, withheld, None)
         memo.save()
     return store, entries
 
 
-def _internal(
-    repo: Repository,
-    writer: SiteWriter,
-    env: Environment,
-    formats: Formats,
-    gathered: Gathered,
-    base: str,
-    moment: dt.datetime,
-    day: dt.date,
-    result: BuildResult,
-) -> None:
+def _internal(run: _Run) -> None:
     """The index pages of `internal/`: linked from the previous build when no front matter changed."""
     from kscms.site.internal import internal_pages
 
-    facts = gathered.entries
+    writer, base, result = run.writer, run.base, run.result
+    facts = run.gathered.entries
     digest = group_digest(base, "internal", [(rel, e[3].front) for rel, e in facts.items()])
     group = writer.reuse_group("internal", digest)
     if group is not None:
         result.internal_pages += int(group.get("pages", 0))
         return
-    records = gathered.records(list(facts), repo._parse_many)
+    records = run.gathered.records(list(facts), run.repo._parse_many)
     writer.start_group("internal", digest)
     count = 0
-    for item in internal_pages(records, repo.config, moment, formats, day):
-        emit(writer, env, "internal", item, base)
+    for item in internal_pages(records, run.repo.config, run.moment, run.formats, run.day):
+        emit(writer, run.env, "internal", item, base)
         count += 1
     writer.groups["internal"]["pages"] = count
     writer.end_group()

@@ -9,6 +9,7 @@ import os
 import pickle
 import shutil
 from pathlib import Path
+from typing import Any
 
 from kscms import __version__
 
@@ -87,16 +88,8 @@ class MarkdownMemo:
 
     def __init__(self, folder: Path | None) -> None:
         self.path = folder / "markdown.pickle" if folder is not None else None
-        self.old: dict[str, tuple[str, str]] = {}
+        self.old: dict[str, tuple[str, str]] = _load(self.path)
         self.used: dict[str, tuple[str, str]] = {}
-        if self.path is not None:
-            try:
-                with open(self.path, "rb") as handle:
-                    version, entries = pickle.loads(handle.read())
-                if version == __version__ and isinstance(entries, dict):
-                    self.old = entries
-            except (OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError):
-                self.old = {}
 
     def __call__(self, text: str) -> tuple[str, str]:
         key = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -109,16 +102,8 @@ class MarkdownMemo:
         return found
 
     def save(self) -> None:
-        if self.path is None or self.used == self.old:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".markdown.{os.getpid()}.tmp")
-            with open(tmp, "wb") as handle:
-                pickle.dump((__version__, self.used), handle, protocol=5)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        if self.used != self.old:
+            _save(self.path, self.used)
 
 
 class WallStore:
@@ -127,24 +112,34 @@ class WallStore:
 
     def __init__(self, folder: Path | None) -> None:
         self.path = folder / "wall.pickle" if folder is not None else None
-        self.old: dict[str, tuple[str, object, bool, str | None]] = {}
-        if self.path is not None:
-            try:
-                with open(self.path, "rb") as handle:
-                    version, entries = pickle.loads(handle.read())
-                if version == __version__ and isinstance(entries, dict):
-                    self.old = entries
-            except (OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError, AttributeError):
-                self.old = {}
+        self.old: dict[str, tuple[str, object, bool, str | None]] = _load(self.path)
 
     def save(self, entries: dict[str, tuple[str, object, bool, str | None]]) -> None:
-        if self.path is None or entries == self.old:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".wall.{os.getpid()}.tmp")
-            with open(tmp, "wb") as handle:
-                pickle.dump((__version__, entries), handle, protocol=5)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        if entries != self.old:
+            _save(self.path, entries)
+
+
+def _load(path: Path | None) -> dict[str, Any]:
+    """The entries pickled at `path` by this version of kscms ({} when absent, old or unreadable)."""
+    if path is None:
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            version, entries = pickle.loads(handle.read())  # one read: load(handle) reads in pieces
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError, AttributeError):
+        return {}
+    return entries if version == __version__ and isinstance(entries, dict) else {}
+
+
+def _save(path: Path | None, entries: dict[str, Any]) -> None:
+    """Pickle `entries` at `path` through a temporary file and a rename (a failure only costs time)."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump((__version__, entries), handle, protocol=5)
+        os.replace(tmp, path)
+    except OSError:
+        pass

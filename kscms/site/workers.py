@@ -77,23 +77,6 @@ class Workers:
         """Give worker `number` a message for its handler."""
         self.conns[number].send(message)
 
-    def results(self, number: int) -> Iterator[Any]:
-        """What worker `number` sends until it has finished its current step; raises its exception."""
-        conn = self.conns[number]
-        while True:
-            try:
-                kind, item = conn.recv()
-            except EOFError:
-                raise WorkerError(
-                    f"a build worker process stopped unexpectedly (exit {self._exit(number)})"
-                ) from None
-            if kind == "item":
-                yield item
-            elif kind == "done":
-                return
-            else:
-                raise item
-
     def all_results(self) -> Iterator[tuple[int, Any]]:
         """(worker, item) from every worker, as they come, until each has finished its step."""
         from multiprocessing.connection import wait
