@@ -41,6 +41,11 @@ class _NotPlain(Exception):
     pass
 
 
+Lines = dict[tuple[str | int, ...], tuple[int]]
+"""Key path -> (line,) for each line's path; a path inside a flow collection is on the line of its
+nearest ancestor listed (`Record.line_of` looks it up that way), as `yamlio.load` would place it."""
+
+
 def load_plain(text: str) -> dict[str, Any] | None:
     """The mapping of front matter `text` in the plain record style, or None (see the module)."""
     if "\r" in text or "\t" in text:
@@ -51,14 +56,32 @@ def load_plain(text: str) -> dict[str, Any] | None:
         return None
 
 
-def _read(lines: list[str]) -> dict[str, Any]:
+def load_plain_lines(text: str, line_offset: int = 0) -> tuple[dict[str, Any], Lines] | None:
+    """`load_plain` with the line of each key path, numbered like `yamlio.load(text, line_offset)`.
+
+    In this style a path is on the line of its top-level key, of its block item or of its child
+    key, and everything inside a flow collection is on the collection's line: so only the paths
+    that start a line are listed, and only with their line (records need no more to place a
+    problem). `yamlio.load` stays the reader for anything that edits text in place.
+    """
+    if "\r" in text or "\t" in text:
+        return None
+    lines: Lines = {(): (line_offset + 1,)}
+    try:
+        data = _read(text.split("\n"), lines, line_offset + 1)
+    except _NotPlain:
+        return None
+    return (data, lines) if data else None
+
+
+def _read(lines: list[str], marks: Lines | None = None, first: int = 1) -> dict[str, Any]:
     if lines and lines[-1] == "":
         lines.pop()
     data: dict[str, Any] = {}
     open_key: str | None = None  # a key whose value is the block collection that follows
     block: Any = None
     indent = ""  # of the items of the block list
-    for line in lines:
+    for number, line in enumerate(lines, start=first):
         if line[:1] != " " and line[:2] != "- ":
             match = _KEY_LINE.fullmatch(line)
             if match is None:
@@ -70,9 +93,13 @@ def _read(lines: list[str]) -> dict[str, Any]:
             if rest is None or not rest.strip():
                 open_key, block = key, None
                 data[key] = None  # keeps the key order; filled when the block closes
+                if marks is not None:
+                    marks[(key,)] = (number,)
                 continue
             open_key, block = None, None
             data[key] = _value(rest.strip())
+            if marks is not None:
+                marks[(key,)] = (number,)
             continue
         if open_key is None:
             raise _NotPlain
@@ -85,6 +112,8 @@ def _read(lines: list[str]) -> dict[str, Any]:
             elif not isinstance(block, list) or item.group(1) != indent:
                 raise _NotPlain
             block.append(_value(item.group(2).strip()))
+            if marks is not None:
+                marks[(open_key, len(block) - 1)] = (number,)
             continue
         child = _CHILD_LINE.fullmatch(line)
         if child is None:
@@ -97,6 +126,8 @@ def _read(lines: list[str]) -> dict[str, Any]:
         if key in block or rest is None or not rest.strip():
             raise _NotPlain
         block[key] = _value(rest.strip())
+        if marks is not None:
+            marks[(open_key, key)] = (number,)
     _close(data, open_key, block)
     return data
 

@@ -11,21 +11,35 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from kscms.frontmatter import split
-from kscms.yamlfast import load_plain
+from kscms.yamlfast import load_plain, load_plain_lines
 from kscms.yamlio import load
 
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-def _agrees(text: str) -> bool:
-    """True when the fast reader declines or gives exactly what the full reader gives."""
+def _agrees(text: str, offset: int = 3) -> bool:
+    """True when the fast reader declines or gives exactly what the full reader gives: the same
+    data and, for every key path, the same line (the reader with lines declines the same texts)."""
     fast = load_plain(text)
+    with_lines = load_plain_lines(text, offset)
     if fast is None:
+        assert with_lines is None, text
         return True
-    full = load(text)
+    full = load(text, line_offset=offset)
     assert not full.issues, (text, full.issues)
     assert repr(fast) == repr(full.data), text  # repr: order and types (1 != 1.0 != True) too
+    assert with_lines is not None and repr(with_lines[0]) == repr(fast), text
+    lines = with_lines[1]
+    for path, loc in full.locs.items():
+        assert _nearest(lines, path) == loc[0], (text, path)
     return False
+
+
+def _nearest(lines: dict[tuple[str | int, ...], tuple[int]], path: tuple[str | int, ...]) -> int:
+    """The line of `path` as `Record.line_of` finds it: that of its nearest ancestor listed."""
+    while path not in lines:
+        path = path[:-1]
+    return lines[path][0]
 
 
 def test_every_demo_and_fixture_record_reads_the_same_and_most_take_the_fast_path() -> None:

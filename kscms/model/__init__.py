@@ -88,7 +88,14 @@ def parse_front(text: str, path: str) -> tuple[Parsed | None, str, int, list[Pro
 
 
 def parse_record(text: str, path: str) -> tuple[Record | None, list[Problem]]:
-    """Validate one record's text. Returns the record (None when unusable) and every problem found."""
+    """Validate one record's text. Returns the record (None when unusable) and every problem found.
+
+    A valid record in the plain style is read by `kscms.yamlfast` with the line of each field
+    (what its problems need); anything else by `yamlio.load`, so problems are the same either way.
+    """
+    found = _parse_plain(text, path, lines=True)
+    if found is not None:
+        return found[0], []
     parsed, body, body_line, problems = parse_front(text, path)
     if parsed is None:
         return None, cap_problems(problems)
@@ -176,20 +183,31 @@ def record_from_data(data: RecordData, path: str, file: str) -> Record:
     return record
 
 
-def _parse_plain(text: str, path: str) -> tuple[Record, RecordData, list[Problem]] | None:
-    from kscms.yamlfast import load_plain
+def _parse_plain(text: str, path: str, lines: bool = False) -> tuple[Record, RecordData, list[Problem]] | None:
+    """A valid record read by `kscms.yamlfast`, or None (not the plain style, or not valid).
+
+    `lines`: with the line of each field; else without positions (read from the file when needed).
+    """
+    from kscms.yamlfast import load_plain, load_plain_lines
 
     try:
         doc = split(text)
     except FrontMatterError:
         return None
-    data = load_plain(doc.yaml)
+    locs = None
+    if lines:
+        found = load_plain_lines(doc.yaml, doc.yaml_line - 1)
+        if found is None:
+            return None
+        data, locs = found
+    else:
+        data = load_plain(doc.yaml)
     if not data:
         return None
     record, _problems = _validated(Parsed(data), doc.body, doc.body_line, path)
     if record is None:
         return None
-    record._locs = None
+    record._locs = locs
     return record, (data, doc.body, doc.body_line), []
 
 
