@@ -434,3 +434,46 @@ def test_plain_fields_equal_pydantics_dump_for_every_demo_and_fixture_record() -
                 mode="json", exclude_none=True, exclude_defaults=True, exclude=exclude
             )
             assert plain(record, exclude) == expected, record.id
+
+
+@pytest.mark.parametrize(
+    ("number", "count", "expected"),
+    [
+        (1, 1, [1]),
+        (2, 3, [1, 2, 3]),
+        (5, 9, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
+        (1, 1000, [1, 2, 3, 0, 1000]),
+        (4, 1000, [1, 2, 3, 4, 5, 6, 0, 1000]),
+        (5, 1000, [1, 2, 3, 4, 5, 6, 7, 0, 1000]),  # page 2 is listed, not hidden behind a gap
+        (500, 1000, [1, 0, 498, 499, 500, 501, 502, 0, 1000]),
+        (1000, 1000, [1, 0, 998, 999, 1000]),
+    ],
+)
+def test_a_long_pager_lists_first_last_and_neighbours(number: int, count: int, expected: list[int]) -> None:
+    from kscms.site.context import shown_pages
+
+    shown = shown_pages(number, count, lambda n: f"p{n}.html")
+    assert [link.number for link in shown] == expected
+    assert all(link.href == (f"p{link.number}.html" if link.number else "") for link in shown)
+
+
+def test_the_pager_of_page_50_of_1000_links_its_neighbours_and_marks_itself() -> None:
+    from kscms.site.context import paginate
+    from kscms.site.environment import make_environment
+
+    env = make_environment(None, "en")
+    pages = list(paginate(list(range(10_000)), "records/index.html", size=10))
+    assert len(pages) == 1000
+    path, chunk, pager = pages[49]
+    assert path == "records/index-50.html" and list(chunk) == list(range(490, 500))
+    html = env.get_template("partials/_pager.html").render(pager=pager, root="../")
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert hrefs == [
+        "../records/index-49.html",  # previous
+        "../records/index.html",
+        *[f"../records/index-{n}.html" for n in range(48, 53)],
+        "../records/index-1000.html",
+        "../records/index-51.html",  # next
+    ]
+    assert re.findall(r'<a href="([^"]+)" aria-current="page">50</a>', html) == ["../records/index-50.html"]
+    assert html.count('class="gap"') == 2

@@ -52,6 +52,14 @@ class Link:
 
 
 @dataclass(frozen=True)
+class PageLink:
+    """One entry of a pager: page `number` at `href`, or a gap (number 0) for pages left out."""
+
+    number: int
+    href: str = ""
+
+
+@dataclass(frozen=True)
 class Pager:
     """Position of one page in a paginated index."""
 
@@ -60,6 +68,34 @@ class Pager:
     previous: str
     next: str
     pages: tuple[Link, ...]
+    """Every page (kept for templates written against it)."""
+    shown: tuple[PageLink, ...] = ()
+    """The pages a pager lists: all of a short index; of a long one the first, the last and
+    `PAGER_REACH` either side of this page, with gaps between (1 … 7 8 9 10 11 … 1000)."""
+
+
+PAGER_REACH = 2
+"""Pages listed either side of the current one in a long index: a pager of every page would make
+each of 1,000 pages of 100,000 records list 1,000 links (a quarter of the build's time)."""
+
+
+def shown_pages(number: int, count: int, path: Any) -> tuple[PageLink, ...]:
+    """The entries of page `number`'s pager (see `Pager.shown`); `path(n)` is page n's path.
+
+    A gap stands for two pages or more: a single page left out is listed instead.
+    """
+    low, high = max(1, number - PAGER_REACH), min(count, number + PAGER_REACH)
+    wanted = sorted({1, count, *range(low, high + 1)})
+    shown: list[PageLink] = []
+    last = 0
+    for n in wanted:
+        if n - last == 2:
+            shown.append(PageLink(n - 1, path(n - 1)))
+        elif n - last > 2:
+            shown.append(PageLink(0))
+        shown.append(PageLink(n, path(n)))
+        last = n
+    return tuple(shown)
 
 
 def relative_root(path: str) -> str:
@@ -86,6 +122,7 @@ def paginate(
             path(n - 1) if n > 1 else "",
             path(n + 1) if n < count else "",
             links if count > 1 else (),
+            shown_pages(n, count, path) if count > 1 else (),
         )
         yield path(n), chunk, pager
 
