@@ -28,6 +28,9 @@ __all__ = [
 
 MODELS: dict[str, type[Record]] = {"signal": Signal, "compliment": Compliment, "improvement": Improvement}
 MAX_BYTES = 1 << 20
+PLAIN_MAX = 32 * 1024
+"""Front matter longer than this (a record's is about 1 KB) skips the fast reader: a huge file is
+likely invalid, and an invalid record would be validated twice (fast reader, then full reader)."""
 MAX_PROBLEMS = 1000
 """Problems reported per record file; the rest are counted in one last problem."""
 
@@ -193,6 +196,8 @@ def _parse_plain(text: str, path: str, lines: bool = False) -> tuple[Record, Rec
     try:
         doc = split(text)
     except FrontMatterError:
+        return None
+    if len(doc.yaml) > PLAIN_MAX:
         return None
     locs = None
     if lines:
