@@ -9,6 +9,7 @@ byte-identical files.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
 import weakref
 from collections.abc import Iterable
@@ -157,6 +158,7 @@ def build(
     finally:
         for workers in live:
             workers.close()
+        gc.unfreeze()  # what the build froze (`gather.settled_heap`) is collectable again (`kscms serve`)
     result.written, result.unchanged = writer.written, writer.unchanged
     result.seconds = time.perf_counter() - started
     return result

@@ -27,7 +27,17 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from kscms.site import BuildResult, _site_globals, _static_files, render
-from kscms.site.gather import FactStore, Gathered, exists, newest_day, ordered, read_one, stale, take
+from kscms.site.gather import (
+    FactStore,
+    Gathered,
+    exists,
+    newest_day,
+    ordered,
+    read_one,
+    settled_heap,
+    stale,
+    take,
+)
 from kscms.site.pool import (
     RecordPages,
     base_fingerprint,
@@ -65,19 +75,20 @@ def start_workers(
 
         mine: dict[str, Any] = {}
         batch: list[tuple[str, Any]] = []
-        for rel in shares[number] if number < len(shares) else []:
-            outcome, record = read_one(root, rel, old.get(rel))
-            if record is not None:
-                mine[rel] = record
-                (entry, (fields, _body, line)), problems = outcome[1], outcome[2]
-                if not entry[3].consent:  # the body stays here: only the wall needs it in the parent
-                    outcome = ("ok", (entry, (fields, "", line)), problems)
-            batch.append((rel, outcome))
-            if len(batch) == 100:
+        with settled_heap():
+            for rel in shares[number] if number < len(shares) else []:
+                outcome, record = read_one(root, rel, old.get(rel))
+                if record is not None:
+                    mine[rel] = record
+                    (entry, (fields, _body, line)), problems = outcome[1], outcome[2]
+                    if not entry[3].consent:  # the body stays here: only the wall needs it in the parent
+                        outcome = ("ok", (entry, (fields, "", line)), problems)
+                batch.append((rel, outcome))
+                if len(batch) == 100:
+                    send(batch)
+                    batch = []
+            if batch:
                 send(batch)
-                batch = []
-        if batch:
-            send(batch)
 
         def handle(message: dict[str, Any], reply: Any) -> None:
             reply(render_job(pages, message, mine, Repository(root).parse))
@@ -98,17 +109,18 @@ def gather_records(
     todo = stale(root, paths, old, gathered)
     count = cpu_workers(jobs)
     workers = None
-    if count > 1 and len(todo) > 1 and (len(todo) >= parallel_min() or (jobs or 0) > 1):
-        gathered.shares = chunks(todo, count)
-        workers = start_workers(count, gathered.shares, root, old, pages)
-        for _number, batch in workers.all_results():
-            for rel, outcome in batch:
-                take(gathered, rel, outcome, None)
-    else:
-        for rel in todo:
-            outcome, record = read_one(root, rel, old.get(rel))
-            take(gathered, rel, outcome, record)
-    ordered(gathered, paths)
+    with settled_heap():
+        if count > 1 and len(todo) > 1 and (len(todo) >= parallel_min() or (jobs or 0) > 1):
+            gathered.shares = chunks(todo, count)
+            workers = start_workers(count, gathered.shares, root, old, pages)
+            for _number, batch in workers.all_results():
+                for rel, outcome in batch:
+                    take(gathered, rel, outcome, None)
+        else:
+            for rel in todo:
+                outcome, record = read_one(root, rel, old.get(rel))
+                take(gathered, rel, outcome, record)
+        ordered(gathered, paths)
     return gathered, workers
 
 
@@ -178,6 +190,7 @@ def write_site(
                 per_worker[number].append((rel, key))
             for number, part in enumerate(per_worker):
                 workers.send(number, {**message, "jobs": part})
+            del per_worker, misses  # sent: the parent's peak comes later, with the index pages
             pending = True
         else:
             own = {rel: gathered.models[rel] for rel, _key in misses if rel in gathered.models}
@@ -246,6 +259,7 @@ def _public(run: _Run) -> None:
     writer.groups["public"]["pages"] = result.public_pages
     writer.end_group()
     store.save({rel: (k, item, w, card.known.get(item)) for rel, (k, item, w, _html) in entries.items()})
+    card.known.clear()  # the wall's cards and items: the index pages do not need them (100 MB at 100,000 records)
 
 
 def _wall_entries(

@@ -10,12 +10,13 @@ pages, see `kscms.site.workers`), else in this process.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import hashlib
 import marshal
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -98,6 +99,26 @@ def exists(f: Facts, moment: dt.datetime, day: dt.date) -> bool:
     return dt.datetime.fromisoformat(f.first_at) <= moment
 
 
+@contextlib.contextmanager
+def settled_heap() -> Iterator[None]:
+    """Collect no garbage while records pile up, then freeze them out of later collections.
+
+    A build holds every record it read (as models, facts and entries: millions of objects that
+    live to the end and form no cycles). Each full collection walks all of them; at 10,000
+    records the parent spent 1.8 s of 13.5 s collecting. Inside this block the collector is off;
+    after it, `gc.freeze()` moves what exists to the permanent generation, so later collections
+    (of the short-lived objects of rendering) scan only those.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 class FactStore:
     """The facts of the last build's records in one marshal file (losing it only costs time)."""
 
@@ -107,21 +128,14 @@ class FactStore:
     def load(self) -> dict[str, Entry]:
         if self.path is None:
             return {}
-        enabled = gc.isenabled()
-        gc.disable()  # tens of thousands of small tuples: collections would only scan them
         try:
-            with open(self.path, "rb") as handle:
-                version, fmt, raw = marshal.loads(
-                    handle.read()
-                )  # load(handle) reads in small pieces: 4x slower
-            if version != __version__ or fmt != _STORE_FORMAT:
-                return {}
-            return {rel: (size, mtime, sha, Facts(*facts)) for rel, (size, mtime, sha, facts) in raw.items()}
+            with settled_heap(), open(self.path, "rb") as handle:
+                version, fmt, raw = marshal.loads(handle.read())  # load(handle) reads in pieces: 4x slower
+                if version != __version__ or fmt != _STORE_FORMAT:
+                    return {}
+                return {rel: (size, mtime, sha, Facts(*facts)) for rel, (size, mtime, sha, facts) in raw.items()}
         except (OSError, ValueError, EOFError, TypeError):
             return {}
-        finally:
-            if enabled:
-                gc.enable()
 
     def save(self, entries: dict[str, Entry]) -> None:
         if self.path is None:
