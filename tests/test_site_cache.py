@@ -240,3 +240,28 @@ def test_a_damaged_spare_is_not_trusted(root: Path, tmp_path: Path, damage: str)
     if damage == "stray file":  # a file the manifest does not name is not the site's: it goes
         assert not (out / "internal" / "stray.html").exists()
     _same_as_fresh(root, tmp_path, out)
+
+
+def test_the_fact_store_reads_back_what_it_saved_in_parts_and_nothing_of_a_cut_off_file(
+    tmp_path: Path,
+) -> None:
+    from kscms.site.gather import Facts, FactStore
+
+    store = FactStore(tmp_path)
+    store.SLICE = 3  # ten entries: four parts
+    entries = {
+        f"records/signals/2026/S-{i}.md": (
+            100 + i,
+            10**18 + i,
+            f"{i:064x}",
+            Facts(f"S-{i}", "signal", f"Titel {i}", ("I-1",), "2026-01-01", None, None, i % 2 == 0, "f", "b"),
+        )
+        for i in range(10)
+    }
+    store.save(entries)
+    assert store.load() == entries
+    assert list(store.load()) == list(entries)  # in the same order
+    raw = (tmp_path / "records.marshal").read_bytes()
+    for cut in (len(raw) - 5, len(raw) // 2, 20, 3):
+        (tmp_path / "records.marshal").write_bytes(raw[:cut])
+        assert store.load() == {}, cut

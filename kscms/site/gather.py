@@ -26,7 +26,7 @@ from kscms.diagnostics import Problem
 from kscms.model.base import Record
 
 STORE_NAME = "records.marshal"
-_STORE_FORMAT = 1
+_STORE_FORMAT = 2
 
 
 class Facts(NamedTuple):
@@ -120,7 +120,14 @@ def settled_heap() -> Iterator[None]:
 
 
 class FactStore:
-    """The facts of the last build's records in one marshal file (losing it only costs time)."""
+    """The facts of the last build's records in one marshal file (losing it only costs time).
+
+    The file is a series of parts, each its length (8 bytes) and a marshal object: first
+    (version, format), then the entries in slices of `SLICE`, so that saving 100,000 entries never
+    holds all of them as one byte string (that was the build's peak of memory at its very end).
+    """
+
+    SLICE = 5000
 
     def __init__(self, folder: Path | None) -> None:
         self.path = folder / STORE_NAME if folder is not None else None
@@ -130,25 +137,54 @@ class FactStore:
             return {}
         try:
             with settled_heap(), open(self.path, "rb") as handle:
-                version, fmt, raw = marshal.loads(handle.read())  # load(handle) reads in pieces: 4x slower
-                if version != __version__ or fmt != _STORE_FORMAT:
+                data = memoryview(handle.read())  # one read: marshal.load(handle) reads in pieces, 4x slower
+                parts = _parts(data)
+                if next(parts, None) != (__version__, _STORE_FORMAT):
                     return {}
-                return {rel: (size, mtime, sha, Facts(*facts)) for rel, (size, mtime, sha, facts) in raw.items()}
+                return {
+                    rel: (size, mtime, sha, Facts(*facts))
+                    for part in parts
+                    for rel, (size, mtime, sha, facts) in part.items()
+                }
         except (OSError, ValueError, EOFError, TypeError):
             return {}
 
     def save(self, entries: dict[str, Entry]) -> None:
         if self.path is None:
             return
-        raw = {rel: (size, mtime, sha, tuple(facts)) for rel, (size, mtime, sha, facts) in entries.items()}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f".{STORE_NAME}.{os.getpid()}.tmp")
             with open(tmp, "wb") as handle:
-                marshal.dump((__version__, _STORE_FORMAT, raw), handle)
+                _write_part(handle, (__version__, _STORE_FORMAT))
+                rels = list(entries)
+                for start in range(0, len(rels), self.SLICE):
+                    part = {}
+                    for rel in rels[start : start + self.SLICE]:
+                        size, mtime, sha, facts = entries[rel]
+                        part[rel] = (size, mtime, sha, tuple(facts))  # marshal takes no named tuples
+                    _write_part(handle, part)
             os.replace(tmp, self.path)
         except OSError:
             pass
+
+
+def _write_part(handle: Any, value: Any) -> None:
+    data = marshal.dumps(value)
+    handle.write(len(data).to_bytes(8, "little"))
+    handle.write(data)
+
+
+def _parts(data: memoryview) -> Iterator[Any]:
+    """The marshal objects of a fact store file, in order (a cut-off part raises EOFError)."""
+    pos = 0
+    while pos < len(data):
+        size = int.from_bytes(data[pos : pos + 8], "little")
+        part = data[pos + 8 : pos + 8 + size]
+        if len(part) != size:
+            raise EOFError("fact store cut off")
+        yield marshal.loads(part)
+        pos += 8 + size
 
 
 Read = tuple[str, Any, list[Problem]]
