@@ -144,36 +144,49 @@ def run_quiet(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> 
 Hook = Callable[[int], None]
 
 
-def bench_command(
-    name: str,
-    label: str,
-    argv: list[str],
-    cwd: Path,
-    args: argparse.Namespace,
-    prepare: Hook | None = None,
-    cleanup: Hook | None = None,
-) -> Result:
-    """Measure ``argv`` ``args.rounds`` times; ``prepare(round)`` and ``cleanup(round)`` run unmeasured around it.
+@dataclass
+class Command:
+    """One row of the table: what to run, and the unmeasured steps around each run."""
 
-    A failing first round ends the measurement; a later failure is counted and the rounds go on.
+    name: str
+    label: str
+    argv: list[str]
+    cwd: Path
+    prepare: Hook | None = None
+    cleanup: Hook | None = None
+
+
+def bench_commands(commands: list[Command], args: argparse.Namespace) -> list[Result]:
+    """Measure every command ``args.rounds`` times, interleaved: round 1 of each, then round 2, ...
+
+    Interleaving puts kscms and Hugo side by side in every round, so a machine that gets slower or
+    faster during the run moves both (run one after the other, Hugo's five rounds once went from
+    10.9 to 23 s while kscms's had been measured before). ``prepare(round)`` and
+    ``cleanup(round)`` run unmeasured around each run. A failing first round ends that command's
+    measurement; a later failure is counted and its rounds go on.
     """
-    result = Result(name, label, skipped=bool(args.commands) and name not in args.commands)
-    for number in range(0 if result.skipped else args.rounds):
-        try:
-            if prepare:
-                prepare(number)
-            result.samples.append(measure(argv, cwd, args.timeout, args.env))
-        except CommandFailed as exc:
-            result.errors.append(str(exc))
-            print(f"  {name:<14} round {number + 1}: failed: {exc}", file=sys.stderr)
-            if not result.samples:
-                break
-            continue
-        finally:
-            if cleanup:
-                cleanup(number)
-        print(f"  {name:<14} round {number + 1}: {result.samples[-1].wall:.3f} s", file=sys.stderr)
-    return result
+    results = [
+        Result(c.name, c.label, skipped=bool(args.commands) and c.name not in args.commands) for c in commands
+    ]
+    for number in range(args.rounds):
+        for command, result in zip(commands, results, strict=True):
+            if result.skipped or (result.errors and not result.samples):
+                continue
+            try:
+                if command.prepare:
+                    command.prepare(number)
+                result.samples.append(measure(command.argv, command.cwd, args.timeout, args.env))
+            except CommandFailed as exc:
+                result.errors.append(str(exc))
+                print(f"  {command.name:<14} round {number + 1}: failed: {exc}", file=sys.stderr)
+                continue
+            finally:
+                if command.cleanup:
+                    command.cleanup(number)
+            print(
+                f"  {command.name:<14} round {number + 1}: {result.samples[-1].wall:.3f} s", file=sys.stderr
+            )
+    return results
 
 
 def source_hash() -> str:
@@ -293,9 +306,8 @@ def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         shutil.rmtree(site_dir, ignore_errors=True)
         shutil.rmtree(repo / ".kscms-cache", ignore_errors=True)
 
-    def warm(number: int) -> None:
-        if number == 0:
-            run_quiet([*kscms, "build", "--out", str(site_dir)], repo, args.env)
+    def warm(number: int) -> None:  # after this round's cold build: one more, so the spare is there too
+        run_quiet([*kscms, "build", "--out", str(site_dir)], repo, args.env)
         touch_record(repo, number)
 
     def hugo_cold(_: int) -> None:
@@ -310,23 +322,25 @@ def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         "--destination",
         str(out / "hugo"),
     ]
-    results = [
-        bench_command("help", "kscms --help", [*kscms, "--help"], repo, args),
-        bench_command("check", "kscms check", [*kscms, "check"], repo, args),
-        bench_command(
-            "check_base",
-            "kscms check --base HEAD~1",
-            [*kscms, "check", "--base", "HEAD~1"],
-            repo,
-            args,
-            commit_change,
-            restore,
-        ),
-        bench_command("kpi", "kscms kpi", [*kscms, "kpi"], repo, args),
-        bench_command("build_cold", "kscms build (cold)", build, repo, args, cold),
-        bench_command("build_warm", "kscms build (warm, 1 edit)", build, repo, args, warm),
-        bench_command("hugo", "hugo (full build)", hugo, repo, args, hugo_cold),
-    ]
+    results = bench_commands(
+        [
+            Command("help", "kscms --help", [*kscms, "--help"], repo),
+            Command("check", "kscms check", [*kscms, "check"], repo),
+            Command(
+                "check_base",
+                "kscms check --base HEAD~1",
+                [*kscms, "check", "--base", "HEAD~1"],
+                repo,
+                commit_change,
+                restore,
+            ),
+            Command("kpi", "kscms kpi", [*kscms, "kpi"], repo),
+            Command("build_cold", "kscms build (cold)", build, repo, cold),
+            Command("build_warm", "kscms build (warm, 1 edit)", build, repo, warm),
+            Command("hugo", "hugo (full build)", hugo, repo, hugo_cold),
+        ],
+        args,
+    )
     restore()
     return report_size(size, generator, layout_s, results)
 

@@ -74,4 +74,6 @@ def test_readme_generated_parts_are_up_to_date() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "cogapp", "--check", "README.md"], cwd=root, capture_output=True, text=True
     )
-    assert result.returncode == 0, "README.md is out of date: run `cog -r README.md`\n" + result.stdout + result.stderr
+    assert result.returncode == 0, (
+        "README.md is out of date: run `cog -r README.md`\n" + result.stdout + result.stderr
+    )

@@ -186,7 +186,9 @@ def record_from_data(data: RecordData, path: str, file: str) -> Record:
     return record
 
 
-def _parse_plain(text: str, path: str, lines: bool = False) -> tuple[Record, RecordData, list[Problem]] | None:
+def _parse_plain(
+    text: str, path: str, lines: bool = False
+) -> tuple[Record, RecordData, list[Problem]] | None:
     """A valid record read by `kscms.yamlfast`, or None (not the plain style, or not valid).
 
     `lines`: with the line of each field; else without positions (read from the file when needed).
@@ -200,6 +202,7 @@ def _parse_plain(text: str, path: str, lines: bool = False) -> tuple[Record, Rec
     if len(doc.yaml) > PLAIN_MAX:
         return None
     locs = None
+    data: dict[str, Any] | None
     if lines:
         found = load_plain_lines(doc.yaml, doc.yaml_line - 1)
         if found is None:
