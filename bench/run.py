@@ -302,8 +302,9 @@ def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     def restore(_: int = 0) -> None:
         git(repo, "reset", "-q", "--hard", head)
 
-    def cold(_: int) -> None:
+    def cold(_: int) -> None:  # no site, no spare (the previous site a build starts from), no cache
         shutil.rmtree(site_dir, ignore_errors=True)
+        shutil.rmtree(site_dir.with_name(f".{site_dir.name}.spare"), ignore_errors=True)
         shutil.rmtree(repo / ".kscms-cache", ignore_errors=True)
 
     def warm(number: int) -> None:  # after this round's cold build: one more, so the spare is there too
