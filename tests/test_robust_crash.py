@@ -533,8 +533,8 @@ def test_a_build_killed_at_random_moments_leaves_the_old_or_the_new_site_whole(t
         left |= staging
         if finished:  # the machine got faster: measure again, and try the in-between moments again
             duration = time.perf_counter() - started
-            fractions += [0.6, 0.8] if len(seen) < 16 else []
-        elif seen[-1] == "old" and len(seen) < 16:  # killed during start-up: the machine got slower
+            fractions += [0.6, 0.8] if len(seen) < 24 else []
+        elif seen[-1] == "old" and len(seen) < 24:  # killed during start-up: the machine got slower
             duration *= 1.2
             fractions.append(fraction)
     assert "new" in seen and "mid-build" in seen, seen

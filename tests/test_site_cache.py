@@ -4,6 +4,7 @@ affects: a record's body, its front matter, a template, kscms.yaml, the language
 
 from __future__ import annotations
 
+import marshal
 import os
 import shutil
 from pathlib import Path
@@ -265,3 +266,7 @@ def test_the_fact_store_reads_back_what_it_saved_in_parts_and_nothing_of_a_cut_o
     for cut in (len(raw) - 5, len(raw) // 2, 20, 3):
         (tmp_path / "records.marshal").write_bytes(raw[:cut])
         assert store.load() == {}, cut
+    header = raw[: 8 + int.from_bytes(raw[:8], "little")]  # (version, format), as saved
+    for part in (marshal.dumps([1, 2]), marshal.dumps({"r.md": 7}), b"\xff" * 12):  # damaged, not cut off
+        (tmp_path / "records.marshal").write_bytes(header + len(part).to_bytes(8, "little") + part)
+        assert store.load() == {}, part

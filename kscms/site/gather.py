@@ -146,7 +146,7 @@ class FactStore:
                     for part in parts
                     for rel, (size, mtime, sha, facts) in part.items()
                 }
-        except (OSError, ValueError, EOFError, TypeError):
+        except (OSError, ValueError, EOFError, TypeError, AttributeError):  # damaged: start afresh
             return {}
 
     def save(self, entries: dict[str, Entry]) -> None:
