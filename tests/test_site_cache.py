@@ -4,6 +4,7 @@ affects: a record's body, its front matter, a template, kscms.yaml, the language
 
 from __future__ import annotations
 
+import json
 import marshal
 import os
 import shutil
@@ -270,3 +271,20 @@ def test_the_fact_store_reads_back_what_it_saved_in_parts_and_nothing_of_a_cut_o
     for part in (marshal.dumps([1, 2]), marshal.dumps({"r.md": 7}), b"\xff" * 12):  # damaged, not cut off
         (tmp_path / "records.marshal").write_bytes(header + len(part).to_bytes(8, "little") + part)
         assert store.load() == {}, part
+
+
+@pytest.mark.parametrize("slice_size", [1, 3, 7, 5000])
+def test_the_manifest_written_in_slices_is_the_one_json_would_write_and_reads_back(
+    tmp_path: Path, slice_size: int
+) -> None:
+    from kscms.site.writer import MANIFEST, _read_manifest, _write_manifest
+
+    files = {f"internal/records/{name}.html": f"page:{n:064x}" for n, name in enumerate("qwertyuiop")}
+    files['public/c/"é".html'] = "page:" + "0" * 64  # escaped the same way in every slice
+    groups = {"public": {"digest": "d1", "pages": 3, "withheld": ["C-1"]}, "internal": {"pages": 7}}
+    _write_manifest(tmp_path, files, groups, slice_size)
+    expected = {"generator": "kscms", "files": files, "groups": groups}
+    text = (tmp_path / MANIFEST).read_text(encoding="utf-8")
+    assert text == json.dumps(expected, sort_keys=True, separators=(",", ":")) + "\n"
+    assert _read_manifest(tmp_path) == (files, groups)
+    assert not [p for p in tmp_path.iterdir() if p.name != MANIFEST]  # no temporary file left

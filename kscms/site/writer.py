@@ -231,7 +231,13 @@ def write_file(path: str, data: bytes) -> None:
         os.close(fd)
 
 
-def _write_manifest(folder: Path, files: dict[str, str], groups: dict[str, Any]) -> None:
+MANIFEST_SLICE = 5000
+"""Files encoded at a time when the manifest is written."""
+
+
+def _write_manifest(
+    folder: Path, files: dict[str, str], groups: dict[str, Any], slice_size: int = MANIFEST_SLICE
+) -> None:
     """Write the manifest (`{"files": {...}, "generator": "kscms", "groups": {...}}`, keys sorted, one
     line) into `folder` through a temporary file and a rename.
 
@@ -243,8 +249,8 @@ def _write_manifest(folder: Path, files: dict[str, str], groups: dict[str, Any])
     names = sorted(files)
     with open(tmp, "w", encoding="utf-8") as handle:
         handle.write('{"files":{')
-        for start in range(0, len(names), 5000):
-            part = {name: files[name] for name in names[start : start + 5000]}
+        for start in range(0, len(names), slice_size):
+            part = {name: files[name] for name in names[start : start + slice_size]}
             handle.write(("," if start else "") + json.dumps(part, separators=compact)[1:-1])
         handle.write('},"generator":"kscms","groups":')
         handle.write(json.dumps(groups, sort_keys=True, separators=compact) + "}\n")
