@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/git_bench.py                      # 10,000 records, 200 commits, median of 3 runs
+    python bench/git_bench.py                      # 10,000 records, 200 commits; medians of 9 runs (audit: 3)
     python bench/git_bench.py --records 2000 --commits 50 --runs 5 --reuse
 
 Generates the repository with ``bench/generate.py`` (into ``bench/work/git-<N>``, kept with
@@ -86,29 +86,41 @@ def _generate_simple(out: Path, records: int, commits: int) -> None:
     subprocess.run(["git", "-C", str(out), "reset", "-q", "--hard", "main"], check=True)
 
 
+def run_once(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, float, str]:
+    """Wall time and CPU time (user + system, child processes included) of one run of `cmd`, and
+    its stderr. CPU time shows the cost on a busy machine too."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    err = done.stderr.strip()
+    if done.returncode not in ok:
+        raise SystemExit(f"{' '.join(cmd)} exited {done.returncode}: {err}")
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, err
+
+
 def timed(cmd: list[str], cwd: Path, runs: int, ok: tuple[int, ...] = (0,)) -> tuple[float, float, str]:
-    """Median wall time and median CPU time (user + system, child processes included) of `runs`
-    runs of `cmd`, and the last run's stderr. CPU time shows the cost on a busy machine too."""
-    walls, cpus = [], []
-    err = ""
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        err = done.stderr.strip()
-        if done.returncode not in ok:
-            raise SystemExit(f"{' '.join(cmd)} exited {done.returncode}: {err}")
-    return statistics.median(walls), statistics.median(cpus), err
+    """Median wall time and median CPU time of `runs` runs of `cmd`, and the last run's stderr."""
+    results = [run_once(cmd, cwd, ok) for _ in range(runs)]
+    return _medians(results)
+
+
+def _medians(results: list[tuple[float, float, str]]) -> tuple[float, float, str]:
+    return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results), results[-1][2]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--commits", type=int, default=200)
-    parser.add_argument("--runs", type=int, default=3, help="runs per command; the median counts (default 3)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=9,
+        help="runs of --help and check --base, alternating; the median counts (default 9)",
+    )
+    parser.add_argument("--audit-runs", type=int, default=3, help="runs of audit (default 3)")
     parser.add_argument("--out", type=Path, default=None, help="repository folder (default bench/work/git-N)")
     parser.add_argument("--reuse", action="store_true", help="reuse an existing repository in --out")
     args = parser.parse_args(argv)
@@ -117,18 +129,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generating {args.records} records in {args.commits} commits into {out} ...", file=sys.stderr)
         generate(out, args.records, args.commits)
     env_note = f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    # kscms's bytecode compiled ahead, as an installation does (PYTHONDONTWRITEBYTECODE would
+    # otherwise make every run compile every module it imports)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "kscms")], check=True)
 
     records = sorted((out / "records").rglob("*.md"))
     record = records[len(records) // 2]
     original = record.read_bytes()
     load = os.getloadavg()[0]
-    help_s, help_cpu, _ = timed([*KSCMS, "--help"], out, args.runs)
+    # --help and check --base alternate, so that both see the same moments of a noisy machine
     record.write_bytes(original + b"\nOne more line in the body.\n")
+    helps, bases = [], []
     try:
-        base_s, base_cpu, base_err = timed([*KSCMS, "check", "--base", "HEAD"], out, args.runs)
+        for _ in range(args.runs):
+            helps.append(run_once([*KSCMS, "--help"], out))
+            bases.append(run_once([*KSCMS, "check", "--base", "HEAD"], out))
     finally:
         record.write_bytes(original)
-    audit_s, audit_cpu, audit_err = timed([*KSCMS, "audit"], out, args.runs, ok=(0, 1))
+    help_s, help_cpu, _ = _medians(helps)
+    base_s, base_cpu, base_err = _medians(bases)
+    audit_s, audit_cpu, audit_err = timed([*KSCMS, "audit"], out, args.audit_runs, ok=(0, 1))
 
     rows = [
         ("kscms --help", help_s, help_cpu, "", ""),
@@ -142,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         ("kscms audit (whole history)", audit_s, audit_cpu, "< 10 s", "ok" if audit_s < 10 else "MISSED"),
     ]
     print(
-        f"{args.records} records, {args.commits} commits, median of {args.runs} runs ({env_note}, load {load:.1f})"
+        f"{args.records} records, {args.commits} commits, median of {args.runs} runs, audit {args.audit_runs} ({env_note}, load {load:.1f})"
     )
     print(f"{'command':<34} {'wall s':>7} {'x help':>7} {'cpu s':>7}  {'target':<21} result")
     for name, seconds, cpu, target, verdict in rows:

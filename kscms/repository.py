@@ -164,16 +164,20 @@ class Repository:
         if not os.path.isdir(base):
             return paths, problems
         cut = len(os.fspath(self.root)) + 1
-        stack = [base]
+        stack = [(base, RECORDS_DIR + "/")]
         while stack:
-            folder = stack.pop()
+            folder, rel = stack.pop()
             try:
                 entries = list(os.scandir(folder))
             except OSError as exc:
                 problems.append(Problem(folder[cut:], 0, "not-utf8", f"cannot read folder: {exc.strerror}"))
                 continue
             for entry in entries:
-                if not entry.name.isprintable():  # ESC, BEL, newlines, bidi overrides, undecodable bytes
+                name = entry.name
+                # the common case first, in one test: a record file (no symlink, printable name)
+                if name.endswith(".md") and entry.is_file(follow_symlinks=False) and name.isprintable():
+                    paths.append(rel + name)
+                elif not name.isprintable():  # ESC, BEL, newlines, bidi overrides, undecodable bytes
                     shown = entry.path[cut:].encode("unicode_escape", "backslashreplace").decode("ascii")
                     message = "name holds control or bidi characters (shown escaped): name it after its id"
                     problems.append(Problem(shown, 0, "bad-id", message))
@@ -187,9 +191,7 @@ class Repository:
                         )
                     )
                 elif entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
-                    paths.append(entry.path[cut:].replace(os.sep, "/"))
+                    stack.append((entry.path, rel + name + "/"))
         paths.sort()
         return paths, problems
 

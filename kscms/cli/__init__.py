@@ -98,8 +98,10 @@ class Context:
     @property
     def repo(self) -> Any:
         if self._repo is None:
-            from kscms.repository import Repository
+            from kscms.heap import settled_heap
 
+            with settled_heap():  # pydantic and the models: many objects, no garbage
+                from kscms.repository import Repository
             self._repo = Repository.open(self.root)
         return self._repo
 

@@ -158,7 +158,7 @@ def build(
     finally:
         for workers in live:
             workers.close()
-        gc.unfreeze()  # what the build froze (`gather.settled_heap`) is collectable again (`kscms serve`)
+        gc.unfreeze()  # what the build froze (`kscms.heap.settled_heap`) is collectable again (`kscms serve`)
     result.written, result.unchanged = writer.written, writer.unchanged
     result.seconds = time.perf_counter() - started
     return result

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from kscms.heap import settled_heap
 from kscms.site import BuildResult, _site_globals, _static_files, render
 from kscms.site.gather import (
     FactStore,
@@ -34,7 +35,6 @@ from kscms.site.gather import (
     newest_day,
     ordered,
     read_one,
-    settled_heap,
     stale,
     take,
 )
