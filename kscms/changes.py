@@ -18,6 +18,7 @@ from kscms.checks.changes import (
     check_actor,
     check_append_only,
     check_immutable,
+    check_immutable_data,
     check_permitted,
     deleted_problem,
     new_event_indices,
@@ -26,7 +27,7 @@ from kscms.checks.changes import (
 from kscms.config import CONFIG_NAME, Config, parse_config
 from kscms.diagnostics import Problem
 from kscms.gitio import RECORDS_PREFIX, Change, GitRepo
-from kscms.model import decode_record, parse_record
+from kscms.model import decode_record, parse_front, parse_record
 from kscms.model.base import Record
 from kscms.repository import Repository
 
@@ -106,8 +107,8 @@ def _change_problems(
     if change.status == "D" or not is_record_path(change.path):
         return [deleted_problem(change.old_path or change.path)]
     new = repo.parse(change.path)[0]
-    if new is None:
-        return []  # its parse problems are reported already
+    if new is None:  # its parse problems are reported already; a changed id, type or created too
+        return _immutable_as_written(repo, change, old_raw, base)
     problems: list[Problem] = []
     old = None
     if old_raw is not None:
@@ -122,6 +123,19 @@ def _change_problems(
     if base_config is not None:
         problems += check_permitted(new, indices, base_config, f"at {base}")
     return problems
+
+
+def _immutable_as_written(
+    repo: Repository, change: Change, old_raw: bytes | None, base: str
+) -> list[Problem]:
+    """`id`, `type` and `created` of a new version that does not validate, compared as written."""
+    old = parse_version(old_raw, change.old_path or change.path)[0] if old_raw is not None else None
+    text = repo.read_text(change.path)[0] if old is not None else None
+    parsed = parse_front(text, change.path)[0] if text is not None else None
+    if old is None or parsed is None:
+        return []
+    lines = parsed.line_of
+    return list(check_immutable_data(old, parsed.data, change.path, lambda f: lines((f,)), f"at {base}"))
 
 
 def check_since(repo: Repository, base: str, actor: str | None) -> tuple[list[Problem], int]:

@@ -200,6 +200,18 @@ def test_changed_created_is_an_immutable_field(repo: Path) -> None:
     assert "`created` is `2026-11-01`, at main it was `2026-11-02`" in result.stdout
 
 
+def test_changed_type_is_an_immutable_field_though_the_new_version_does_not_validate(repo: Path) -> None:
+    """A signal turned into an improvement fails the improvement schema (`channel` is unknown there);
+    the change is still named for what it is, on the line of `type`."""
+    replace(repo, SIGNAL, "type: signal", "type: improvement")
+    commit(repo, "Change type")
+    result = check(repo, "--base", "main", "--actor", "anne-db")
+    assert result.exit_code == 1
+    assert f"{SIGNAL}:3: error[immutable-field]" in located(result)
+    assert "`type` is `improvement`, at main it was `signal`" in result.stdout
+    assert any(line.endswith("error[unknown-field]") for line in located(result))
+
+
 def test_duplicate_id_is_found_against_the_whole_tree(repo: Path) -> None:
     copy = "records/compliments/2025/C-20261102-printer-snel.md"
     write(repo, copy, REGISTERED_TEXT)

@@ -8,11 +8,13 @@ file; none of them reads Git (see `kscms.changes` and `kscms.audit` for that).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 from kscms.config import Config
 from kscms.diagnostics import Problem
@@ -104,15 +106,35 @@ def new_event_indices(old: Record | None, new: Record) -> list[int]:
 
 def check_immutable(old: Record, new: Record, was: str) -> Iterator[Problem]:
     """`id`, `type` and `created` as they were (a rename must keep the id)."""
+    after = {name: getattr(new, name) for name in IMMUTABLE_FIELDS}
+    yield from _immutable(old, after, new.path, new.line_of, was)
+
+
+def check_immutable_data(
+    old: Record, data: Any, path: str, line_of: Callable[[str], int], was: str
+) -> Iterator[Problem]:
+    """`check_immutable` for a new version that does not validate, read from its front matter as
+    written: a change of `type` makes other fields invalid, and must still be named as what it is."""
+    if isinstance(data, dict):
+        after = {name: data.get(name) for name in IMMUTABLE_FIELDS}
+        if isinstance(after["created"], str):  # quoted, as the record model also reads it
+            with contextlib.suppress(ValueError):
+                after["created"] = dt.date.fromisoformat(after["created"])
+        yield from _immutable(old, after, path, line_of, was)
+
+
+def _immutable(
+    old: Record, after: dict[str, Any], path: str, line_of: Callable[[str], int], was: str
+) -> Iterator[Problem]:
     for name in IMMUTABLE_FIELDS:
-        before, after = getattr(old, name), getattr(new, name)
-        if before != after:
-            moved = f" (the file was {old.path})" if old.path != new.path else ""
+        before = getattr(old, name)
+        if before != after[name]:
+            moved = f" (the file was {old.path})" if old.path != path else ""
             yield Problem(
-                new.path,
-                new.line_of(name),
+                path,
+                line_of(name),
                 "immutable-field",
-                f"`{name}` is `{after}`, {was} it was `{before}`{moved}: `{name}` never changes; "
+                f"`{name}` is `{after[name]}`, {was} it was `{before}`{moved}: `{name}` never changes; "
                 f"restore `{name}: {before}` (something new is a new record)",
                 field=name,
             )
