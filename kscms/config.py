@@ -19,7 +19,10 @@ from kscms.yamlio import Parsed, load
 
 CONFIG_NAME = "kscms.yaml"
 ROLES = ("coordinator", "giver", "decider", "analyst")
-Role = Literal["coordinator", "giver", "decider", "analyst"]
+"""Roles that grant something: the ones a workflow's `permissions` may name."""
+CONTRIBUTOR = "contributor"
+"""Everyone is a contributor (SPEC section 2): a person may list it, but it grants nothing more."""
+Role = Literal["coordinator", "giver", "decider", "analyst", "contributor"]
 Number = Annotated[float, Strict()]
 
 
@@ -32,7 +35,10 @@ class Person(_Strict):
     name: str = Field(description="full name, shown internally (and publicly only as a consenting receiver)")
     github: str | None = Field(None, description="GitHub login, for `check --actor` and CODEOWNERS")
     email: str | None = Field(None, description="internal contact address")
-    roles: list[Role] = Field(default_factory=list, description="coordinator, giver, decider, analyst")
+    roles: list[Role] = Field(
+        default_factory=list,
+        description="coordinator, giver, decider, analyst; contributor (everyone is one) grants nothing more",
+    )
     team: str | None = Field(None, description="team key")
     manages: list[str] = Field(default_factory=list, description="team keys this person manages")
 
@@ -204,7 +210,13 @@ def _references(config: Config, parsed: Parsed, path: str) -> list[Problem]:
                     )
         for status, who in (wf.permissions or {}).items():
             for w in who:
-                if w not in (*ROLES, "@giver", "@owner", "*"):
+                if w == CONTRIBUTOR:
+                    bad(
+                        ("workflows", name, "permissions", status),
+                        f"`{CONTRIBUTOR}` grants nothing (everyone is a contributor): "
+                        "use `*` for anyone in `people`, or one of " + ", ".join(ROLES),
+                    )
+                elif w not in (*ROLES, "@giver", "@owner", "*"):
                     bad(
                         ("workflows", name, "permissions", status),
                         f"unknown role `{w}`: use one of {', '.join(ROLES)}, @giver, @owner",

@@ -18,17 +18,30 @@ from typing import TYPE_CHECKING, Any
 
 from kscms.diagnostics import Problem
 from kscms.errors import ConfigError, RecordError
-from kscms.model.signal import CHANNELS
+from kscms.model.signal import CHANNELS, WEIGHT_TOLERANCE
 
 if TYPE_CHECKING:
     from kscms.repository import Repository
 
 KINDS = ("question-log", "survey")
+KIND_ALIASES = {
+    "question-log": ("questions", "question", "contact-centre", "contact-center"),
+    "survey": ("surveys", "survey-results"),
+}
+"""Other names accepted for each kind (in any case, with `_` for `-`): `import questions q.csv`."""
 COLUMNS = {
     "question-log": ("date", "channel", "topic", "count"),
     "survey": ("element", "rating", "importance"),
 }
-WEIGHT_TOLERANCE = 0.02
+
+
+def kind_named(name: str) -> str | None:
+    """The kind that `name` is or stands for (`contact_centre` → `question-log`); None if none."""
+    key = name.strip().lower().replace("_", "-")
+    for kind in KINDS:
+        if key == kind or key in KIND_ALIASES[kind]:
+            return kind
+    return None
 
 
 @dataclass

@@ -43,7 +43,11 @@ def test_problem_codes_used_in_the_code_are_catalogued() -> None:
     for path in (Path(__file__).resolve().parent.parent / "kscms").rglob("*.py"):
         used |= set(re.findall(r'"([a-z]+(?:-[a-z0-9]+)+)",', path.read_text(encoding="utf-8")))
     problem_like = {u for u in used if u.split("-")[0] in {c.split("-")[0] for c in CODES}}
-    assert problem_like - set(CODES) == set()
+    assert problem_like - set(CODES) - NOT_PROBLEM_CODES == set()
+
+
+NOT_PROBLEM_CODES = {"survey-chart"}
+"""Strings in kscms/ that look like problem codes of a known family but are not (an HTML element id)."""
 
 
 def test_quick_start_is_exactly_two_commands() -> None:

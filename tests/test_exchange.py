@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import CONFIG
 from kpi_helpers import KPI_ORG
 
 from kscms.cli import cli
@@ -363,6 +364,99 @@ def test_import_needs_a_known_person(make_repo: Callable[..., Path], tmp_path: P
     result = kscms(root, "import", "question-log", log, "--by", "nobody")
     assert result.exit_code == 2
     assert "--by 'nobody' is not a person in kscms.yaml: use one of ali, anne, karel, marja" in result.stderr
+
+
+LOG = "date,channel,topic,count\n2026-09-30,phone,Opzeggen,3\n"
+QUESTION = "records/signals/2026/S-20260930-vraag-opzeggen-3x-phone.md"
+
+
+def test_import_without_by_registers_the_coordinator(make_repo: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_repo()
+    result = kscms(root, "import", "question-log", write(tmp_path, "log.csv", LOG), "--at", AT)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{QUESTION}\n"
+    assert result.stderr == "by: anne (the coordinator; pass --by to choose)\n1 record(s) written\n"
+    text = (root / QUESTION).read_text(encoding="utf-8")
+    assert "history:\n  - {at: 2026-10-02T10:00:00+02:00, by: anne, status: new}\n" in text
+    assert kscms(root, "check").exit_code == 0
+
+
+def test_import_without_by_takes_the_first_coordinator_by_key(
+    make_repo: Callable[..., Path], tmp_path: Path
+) -> None:
+    config = CONFIG.replace("roles: [analyst]", "roles: [analyst, coordinator]")
+    root = make_repo(config=config)
+    survey = write(tmp_path, "kto.csv", "element,rating,importance\nwebsite,7,1\n")
+    result = kscms(root, "import", "survey", survey, "--at", AT, "--date", "2026-09-30")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        "by: ali (the coordinator, the first by key of ali, anne; pass --by to choose)"
+    )
+    assert ", by: ali, status: new}" in (root / result.stdout.strip()).read_text(encoding="utf-8")
+
+
+def test_import_without_by_and_without_a_coordinator_is_a_usage_error(
+    make_repo: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_repo(config=CONFIG.replace("roles: [coordinator]", "roles: [giver]"))
+    result = kscms(root, "import", "question-log", write(tmp_path, "log.csv", LOG))
+    assert result.exit_code == 2
+    assert (
+        "Error: no person in kscms.yaml has the role coordinator: pass --by PERSON, one of ali, anne, karel, marja"
+        in result.stderr
+    )
+    assert records_of(root) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "questions",
+        "question",
+        "question_log",
+        "contact-centre",
+        "contact_centre",
+        "Contact-Center",
+        "QUESTION-LOG",
+    ],
+)
+def test_import_takes_other_names_for_the_question_log(
+    make_repo: Callable[..., Path], tmp_path: Path, name: str
+) -> None:
+    root = make_repo()
+    result = kscms(root, "import", name, write(tmp_path, "log.csv", LOG), "--by", "ali", "--at", AT)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{QUESTION}\n"
+
+
+@pytest.mark.parametrize("name", ["surveys", "survey-results", "survey_results", "Survey"])
+def test_import_takes_other_names_for_a_survey(
+    make_repo: Callable[..., Path], tmp_path: Path, name: str
+) -> None:
+    root = make_repo()
+    survey = write(tmp_path, "kto.csv", "element,rating,importance\nwebsite,7,1\n")
+    result = kscms(root, "import", name, survey, "--by", "ali", "--at", AT, "--date", "2026-09-30")
+    assert result.exit_code == 0, result.output
+    assert "kind: survey\n" in (root / result.stdout.strip()).read_text(encoding="utf-8")
+
+
+def test_import_names_the_kinds_in_help_and_errors(make_repo: Callable[..., Path], tmp_path: Path) -> None:
+    from kscms.csvimport import KIND_ALIASES
+
+    helped = kscms(KPI_ORG, "import", "--help")
+    assert helped.exit_code == 0
+    assert "import [OPTIONS] {question-log|survey} FILE" in helped.stdout
+    text = " ".join(helped.stdout.split()).replace("- ", "-")  # undo the wrapping
+    for aliases in KIND_ALIASES.values():
+        for alias in aliases:
+            assert alias in text, alias
+    for alias in ("question_log", "contact_centre", "survey_results"):
+        assert alias in text, alias
+    root = make_repo()
+    result = kscms(root, "import", "vragen", write(tmp_path, "log.csv", LOG), "--by", "ali")
+    assert result.exit_code == 2
+    assert "'vragen' is not a kind to import: use question-log (or questions, question, " in result.stderr
+    assert records_of(root) == []
 
 
 def test_export_csv_to_a_pipe_keeps_escape_sequences(make_repo: Callable[..., Path]) -> None:

@@ -11,6 +11,7 @@ import time
 import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -28,7 +29,7 @@ from site_helpers import (
 
 from kscms.cli import cli
 from kscms.repository import Repository
-from kscms.site import build
+from kscms.site import build, build_date
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -71,6 +72,29 @@ def test_default_as_of_is_the_newest_event_not_the_clock(minimal_root: Path, tmp
     repo = Repository.open(minimal_root)
     newest = max(repo.config.local_date(r.history[-1].at) for r in repo.records())
     assert result.as_of == newest
+
+
+@pytest.mark.parametrize("zone", ["Europe/Amsterdam", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_default_as_of_without_records_is_today_in_the_configured_zone(tmp_path: Path, zone: str) -> None:
+    """Not 2000-01-01: a freshly initialised repository is built as of today (UTC+14 and UTC-11 included)."""
+    root = tmp_path / "fresh"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
+    config = root / "kscms.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("timezone: Europe/Amsterdam", f"timezone: {zone}"),
+        encoding="utf-8",
+    )
+    before = dt.datetime.now(ZoneInfo(zone)).date()
+    result = runner.invoke(cli, ["--root", str(root), "build", "--out", str(tmp_path / "out"), "--no-cache"])
+    after = dt.datetime.now(ZoneInfo(zone)).date()
+    assert result.exit_code == 0, result.output
+    said = re.search(r"from 0 records as of (\S+) in", result.stderr)
+    assert said is not None, result.stderr
+    assert dt.date.fromisoformat(said[1]) in {before, after}
+    kpi = json.loads((tmp_path / "out" / "internal" / "kpi.json").read_text(encoding="utf-8"))
+    assert kpi["as_of"] == said[1]
+    assert build_date([], Repository.open(root).config) in {before, after}  # the library's default too
 
 
 def test_output_holds_no_absolute_paths(minimal_root: Path, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from kscms.checks.context import CheckContext
 from kscms.checks.history import check_history
 from kscms.checks.privacy import check_personal_data
 from kscms.checks.references import check_identity, check_keys, check_links
+from kscms.checks.survey import check_survey_weights
 from kscms.diagnostics import Problem
 from kscms.model.base import Record
 
@@ -21,6 +22,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("identity", check_identity),
     ("references", check_keys),
     ("links", check_links),
+    ("survey", check_survey_weights),
     ("history", check_history),
     ("privacy", check_personal_data),
 )

@@ -17,7 +17,8 @@ from kscms.cli._options import MOMENT, out_option
     "as_of",
     type=MOMENT,
     metavar="DATE",
-    help="Show the state as of the end of this day. Default: the date of the newest event (reproducible).",
+    help="Show the state as of the end of this day. Default: the date of the newest event (reproducible); "
+    "today without records.",
 )
 @click.option(
     "--cache-dir",

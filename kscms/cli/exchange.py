@@ -3,10 +3,34 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from kscms.cli._options import MOMENT, by_option
+from kscms.cli._options import MOMENT
+
+if TYPE_CHECKING:
+    from kscms.config import Config
+
+
+class ImportKind(click.ParamType):  # type: ignore[type-arg]
+    """An `import` kind by its name or one of its other names; converts to the name."""
+
+    name = "kind"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from kscms.csvimport import KIND_ALIASES, kind_named
+
+        kind = kind_named(str(value))
+        if kind is None:
+            named = "; ".join(f"{k} (or {', '.join(a)})" for k, a in KIND_ALIASES.items())
+            self.fail(f"{value!r} is not a kind to import: use {named}", param, ctx)
+        return kind
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(k) for k in ("question-log", "survey") if k.startswith(incomplete)]
 
 
 @click.command("export")
@@ -74,9 +98,14 @@ def export_command(obj, fmt: str, out: Path | None, events: bool) -> None:  # ty
 
 
 @click.command("import")
-@click.argument("kind", type=click.Choice(["question-log", "survey"]))
+@click.argument("kind", metavar="{question-log|survey}", type=ImportKind())
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@by_option(required=True)
+@click.option(
+    "--by",
+    "by",
+    metavar="PERSON",
+    help="People key of who registers the records. Default: the coordinator in kscms.yaml (the first by key).",
+)
 @click.option("--at", type=MOMENT, help="Time of the registering event (default: now).")
 @click.option(
     "--date", "created", type=click.DateTime(["%Y-%m-%d"]), help="survey: the date it was received."
@@ -93,8 +122,13 @@ def import_command(obj, kind, file, by, at, created, title, survey_period, respo
     Commas or semicolons; UTF-8. Any bad row is reported with its row number (the header is row 1)
     and then nothing is written. Prints the path of every record written.
 
+    The kind may also be written questions, question, question_log, contact-centre, contact_centre or
+    contact-center (for question-log), or surveys, survey-results or survey_results (for survey).
+    Without --by the records are registered by the coordinator (stderr says who).
+
     \b
     Example:
+      kscms import question-log vragen-2026-10.csv
       kscms import question-log vragen-2026-10.csv --by anne
       kscms import survey kto-q3.csv --by yusuf --date 2026-10-05 --period 2026-Q3 --respondents 412
     """
@@ -102,10 +136,11 @@ def import_command(obj, kind, file, by, at, created, title, survey_period, respo
     from kscms.csvimport import import_question_log, import_survey
 
     repo = obj.repo
+    if kind == "question-log" and (created or title or survey_period or respondents is not None):
+        raise click.UsageError("--date, --title, --period and --respondents go with `import survey`")
+    by = by or _coordinator(repo.config)
     moment = as_datetime(at, repo.config.tz) if at else None
     if kind == "question-log":
-        if created or title or survey_period or respondents is not None:
-            raise click.UsageError("--date, --title, --period and --respondents go with `import survey`")
         paths = import_question_log(repo, file, by, at=moment)
     else:
         paths = import_survey(
@@ -121,3 +156,16 @@ def import_command(obj, kind, file, by, at, created, title, survey_period, respo
     for path in paths:
         click.echo(path)
     click.echo(f"{len(paths)} record(s) written", err=True)
+
+
+def _coordinator(config: Config) -> str:
+    """The person who registers imported records without --by: the (first, by key) coordinator."""
+    coordinators = config.people_with_role("coordinator")
+    if not coordinators:
+        raise click.UsageError(
+            "no person in kscms.yaml has the role coordinator: pass --by PERSON, one of "
+            + (", ".join(sorted(config.people)) or "(none yet)")
+        )
+    rest = f", the first by key of {', '.join(coordinators)}" if len(coordinators) > 1 else ""
+    click.echo(f"by: {coordinators[0]} (the coordinator{rest}; pass --by to choose)", err=True)
+    return coordinators[0]

@@ -13,6 +13,8 @@ KIND_CHOICES = {
     "signal": ("survey", "question", "remark", "complaint", "focus_group", "forum", "employee_idea"),
     "improvement": ("improvement", "cap"),
 }
+DEFAULT_KIND = {"signal": "remark", "improvement": "improvement"}
+"""The kind of a record made without --kind and without a terminal: the generic one."""
 
 
 @click.command("new")
@@ -20,7 +22,8 @@ KIND_CHOICES = {
 @click.option(
     "--kind",
     "kind",
-    help="Signal kind (survey, question, remark, complaint, focus_group, forum, employee_idea) or improvement kind (improvement, cap).",
+    help="Signal kind (survey, question, remark, complaint, focus_group, forum, employee_idea) or improvement kind "
+    "(improvement, cap). Without it: asked in a terminal, else remark for a signal and improvement for an improvement.",
 )
 @click.option("--title", help="Short title; the id is made from the date and this title.")
 @click.option("--by", "by", metavar="PERSON", help="People key of who registers it.")
@@ -53,13 +56,11 @@ def new_command(obj, record_type, kind, title, by, sets, body_file, body_text, a
     repo = obj.repo
     cfg = repo.config
     interactive = not no_input and sys.stdin.isatty()
+    defaulted = record_type in KIND_CHOICES and not kind and not interactive
     if record_type in KIND_CHOICES and not kind:
-        if record_type == "improvement":
-            kind = "improvement"
-        elif interactive:
-            kind = click.prompt("Kind", type=click.Choice(KIND_CHOICES[record_type]))
-        else:
-            raise click.UsageError("a signal needs --kind: " + ", ".join(KIND_CHOICES["signal"]))
+        default = DEFAULT_KIND[record_type]
+        prompt_type = click.Choice(KIND_CHOICES[record_type])
+        kind = click.prompt("Kind", type=prompt_type, default=default) if interactive else default
     if kind and record_type in KIND_CHOICES and kind not in KIND_CHOICES[record_type]:
         raise click.UsageError(
             f"--kind {kind}: a {record_type} kind is one of {', '.join(KIND_CHOICES[record_type])}"
@@ -85,6 +86,8 @@ def new_command(obj, record_type, kind, title, by, sets, body_file, body_text, a
         )
         body = "\n".join(line for line in body.splitlines() if not line.startswith("#")).strip() + "\n"
     moment = as_datetime(at, cfg.tz) if at else None
+    if defaulted:
+        click.echo(f"kind: {kind} (pass --kind to choose)", err=True)
     path = new_record(
         repo,
         record_type,

@@ -25,6 +25,8 @@ Channel = Literal[
 ]
 CHANNELS: tuple[str, ...] = Channel.__args__  # type: ignore[attr-defined]
 KIND_BLOCKS = ("survey", "question", "complaint", "focus_group", "forum", "employee_idea")
+WEIGHT_TOLERANCE = 0.02
+"""How far the `importance` weights of a survey's elements may sum from 1 (`check` and `import survey`)."""
 
 
 class SurveyElement(Block):

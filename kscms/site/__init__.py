@@ -59,13 +59,16 @@ class BuildResult:
 
 
 def build_date(records: Iterable[Record], config: Any) -> dt.date:
-    """The default as-of date: the local date of the newest event (or `created`) in the records."""
+    """The default as-of date: the local date of the newest event (or `created`) in the records.
+
+    Without records: today in the configured time zone.
+    """
     newest: dt.date | None = None
     for record in records:
         day = config.local_date(record.history[-1].at) if record.history else record.created
         if newest is None or day > newest:
             newest = day
-    return newest or dt.date(2000, 1, 1)
+    return newest or config.local_date(dt.datetime.now(dt.UTC))
 
 
 def _static_files(env_dirs: list[Path]) -> dict[str, bytes]:
@@ -109,7 +112,8 @@ def build(
 ) -> BuildResult:
     """Build `out/public/` and (unless `public_only`) `out/internal/`; swap them in at the end.
 
-    `as_of`: the date whose end the site shows (default: the newest event's date, not the clock).
+    `as_of`: the date whose end the site shows (default: the newest event's date, not the clock;
+    today in the configured time zone when there are no records).
     `cache_dir`: record facts and rendered pages between builds (default `<root>/.kscms-cache`).
     `jobs`: processes for reading records and rendering their pages (default: one per CPU when
     there are many records to read or pages to render).

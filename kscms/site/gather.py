@@ -78,7 +78,10 @@ def facts_of(record: Record, text: str) -> Facts:
 
 
 def newest_day(facts: Iterable[Facts], local_date: Callable[[dt.datetime], dt.date]) -> dt.date:
-    """The default as-of date: the local date of the newest event (or `created`), as `build_date`."""
+    """The default as-of date: the local date of the newest event (or `created`), as `build_date`.
+
+    Without facts (no records): today, as `local_date` gives it for now.
+    """
     newest: dt.date | None = None
     for f in facts:
         day = (
@@ -88,7 +91,7 @@ def newest_day(facts: Iterable[Facts], local_date: Callable[[dt.datetime], dt.da
         )
         if newest is None or day > newest:
             newest = day
-    return newest or dt.date(2000, 1, 1)
+    return newest or local_date(dt.datetime.now(dt.UTC))
 
 
 def exists(f: Facts, moment: dt.datetime, day: dt.date) -> bool:

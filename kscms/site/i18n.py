@@ -83,6 +83,7 @@ LABELS: dict[str, str] = {
     "giver": N_("giver"),
     "decider": N_("decider"),
     "analyst": N_("analyst"),
+    "contributor": N_("contributor"),
 }
 
 ANONYMOUS_MAKER = N_("a customer")
