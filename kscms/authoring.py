@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kscms.diagnostics import Problem
-from kscms.errors import RecordError, TransitionError
+from kscms.errors import RecordError, TransitionError, UsageError
 from kscms.frontmatter import join, split
-from kscms.model import decode_record, parse_record
+from kscms.model import Compliment, decode_record, parse_record
 from kscms.model.ids import TYPES, make_id, relative_path
 from kscms.repository import Repository
+
+if TYPE_CHECKING:
+    from kscms.config import Config
 from kscms.rewrite import apply, set_path
 from kscms.yamlio import Path as DataPath
 from kscms.yamlio import dump_block, parse_value
@@ -28,14 +31,14 @@ def parse_sets(pairs: list[str] | tuple[str, ...], allow: tuple[str, ...] = ()) 
         key, sep, raw = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise RecordError(f"--set {pair!r}: expected key=value, e.g. --set giver=marja")
+            raise UsageError(f"--set {pair!r}: expected key=value, e.g. --set giver=marja")
         parts = tuple(key.split("."))
         if any(not p for p in parts) or (parts[0] in PROTECTED and parts[0] not in allow):
-            raise RecordError(f"--set {key}: this field is not set by hand (use `new` or `move`)")
+            raise UsageError(f"--set {key}: this field is not set by hand (use `new` or `move`)")
         try:
             out[parts] = parse_value(raw) if raw.strip() else None
         except ValueError as exc:
-            raise RecordError(f"--set {key}: value {raw!r} cannot be read: {exc}") from exc
+            raise UsageError(f"--set {key}: value {raw!r} cannot be read: {exc}") from exc
     return out
 
 
@@ -70,13 +73,13 @@ def new_record(
 ) -> str:
     """Write a new record in its initial status; return its relative path. Raises on problems."""
     if record_type not in TYPES:
-        raise RecordError(f"type `{record_type}` is unknown: use one of {', '.join(TYPES)}")
+        raise UsageError(f"type `{record_type}` is unknown: use one of {', '.join(TYPES)}")
     cfg = repo.config
     moment = _now(repo, at)
     sets = dict(sets or {})
     given_created = sets.pop(("created",), None)
     if given_created is not None and not isinstance(given_created, dt.date):
-        raise RecordError(f"--set created={given_created}: expected a date YYYY-MM-DD")
+        raise UsageError(f"--set created={given_created}: expected a date YYYY-MM-DD")
     created = created or given_created or cfg.local_date(moment)
     base_id = make_id(record_type, created, title)
     record_id, n = base_id, 1
@@ -91,8 +94,10 @@ def new_record(
     data.update({"title": title, "status": initial, "created": created})
     for path, value in sets.items():
         set_path(data, path, value)
-    if record_type == "compliment":
-        _default_giver(repo, data)
+    if record_type == "compliment" and not data.get("giver"):
+        giver = default_giver(cfg, data.get("receivers"))
+        if giver:
+            data["giver"] = giver
     history = data.pop("history", None) or []
     data["history"] = [*history, {"at": moment, "by": by, "status": initial}]
     rel_path = relative_path(record_type, record_id, created)
@@ -109,16 +114,12 @@ def new_record(
     return rel_path
 
 
-def _default_giver(repo: Repository, data: dict[str, Any]) -> None:
-    """A compliment's giver defaults to the manager of its first receiver team."""
-    if data.get("giver"):
-        return
-    for receiver in data.get("receivers") or []:
+def default_giver(config: Config, receivers: Any) -> str | None:
+    """A compliment's giver when none is named (SPEC 3.2): the manager of its first receiver team."""
+    for receiver in receivers if isinstance(receivers, list) else []:
         if isinstance(receiver, str) and receiver.startswith("team:"):
-            manager = repo.config.team_manager(receiver[5:])
-            if manager:
-                data["giver"] = manager
-            return
+            return config.team_manager(receiver[5:])
+    return None
 
 
 def move_record(
@@ -151,8 +152,24 @@ def move_record(
             )
         if status == current.status:
             raise TransitionError(f"`{record_id}` already has status {status}")
+        workflow = repo.config.workflows_by_name[current.workflow_name]
+        if status not in workflow.stages:
+            raise UsageError(
+                f"status `{status}` is not in the {current.workflow_name} workflow: "
+                f"use one of {', '.join(workflow.stages)}"
+            )
         changes: dict[DataPath, Any] = dict(sets or {})
         changes[("status",)] = status
+        needs_giver = workflow.stages[status] == "forwarded"  # SPEC 3.2: `forwarded` needs `giver`
+        if (
+            isinstance(current, Compliment)
+            and needs_giver
+            and not current.giver
+            and ("giver",) not in changes
+        ):
+            giver = default_giver(repo.config, current.receivers)  # the default, written into the record
+            if giver:
+                changes[("giver",)] = giver
         event: dict[str, Any] = {"at": moment, "by": by, "status": status}
         if note:
             event["note"] = note

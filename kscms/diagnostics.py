@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, order=True)
@@ -15,7 +15,7 @@ class Problem:
     path: str
     """Path of the file, relative to the repository root where possible."""
     line: int
-    """1-based line of the offending key (0 when the whole file is meant)."""
+    """1-based line of the offending key (0 when the whole file is meant: shown as line 1)."""
     code: str
     """Stable kebab-case id from `kscms.checks.codes`."""
     message: str
@@ -25,8 +25,14 @@ class Problem:
     field: str = ""
     """Dotted field path, e.g. `maker.name` or `history.2.by`."""
 
+    @property
+    def shown_line(self) -> int:
+        """The line every format shows: a problem of the whole file (line 0) points at its first line,
+        so that each one reads `PATH:LINE: ...` (SPEC section 5) and an annotation lands on the file."""
+        return self.line or 1
+
     def located(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
+        return f"{self.path}:{self.shown_line}"
 
 
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -51,21 +57,23 @@ def _escape_property(text: str) -> str:
 
 
 def format_github(problems: Iterable[Problem]) -> str:
-    """GitHub workflow commands: `::error file=PATH,line=LINE::message`."""
+    """GitHub workflow commands, exactly as SPEC section 5 has them: `::error file=PATH,line=LINE::message`
+    (the code leads the message, as `[CODE] message`, since the spec's form has no other place for it)."""
     out = []
     for p in problems:
         level = "warning" if p.severity == "warning" else "error"
-        props = f"file={_escape_property(p.path)}"
-        if p.line:
-            props += f",line={p.line}"
-        props += f",title={_escape_property(p.code)}"
-        out.append(printable(f"::{level} {props}::{_escape_data(p.message)}") + "\n")
+        props = f"file={_escape_property(p.path)},line={p.shown_line}"
+        out.append(printable(f"::{level} {props}::{_escape_data(f'[{p.code}] {p.message}')}") + "\n")
     return "".join(out)
 
 
 def format_json(problems: Iterable[Problem]) -> str:
-    """A JSON list of `{path, line, code, message, severity, field}`."""
-    return json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2) + "\n"
+    """A JSON list of `{path, line, code, message, severity}` (SPEC section 5: those keys, no more)."""
+    rows = [
+        {"path": p.path, "line": p.shown_line, "code": p.code, "message": p.message, "severity": p.severity}
+        for p in problems
+    ]
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
 
 
 FORMATTERS = {"text": format_text, "github": format_github, "json": format_json}

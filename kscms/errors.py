@@ -25,6 +25,12 @@ class ConfigError(KscmsError):
     exit_code = 2
 
 
+class UsageError(KscmsError):
+    """An argument or option that cannot be used as given: `--set` without `=`, an unknown id or status."""
+
+    exit_code = 2
+
+
 class RecordError(KscmsError):
     """One or more records have problems."""
 

@@ -10,17 +10,28 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kscms.config import CONFIG_NAME, Config, load_config
 from kscms.diagnostics import Problem
-from kscms.errors import ConfigError, KscmsError, RecordError
+from kscms.errors import ConfigError, KscmsError, RecordError, UsageError
 from kscms.model import decode_record, parse_record_both
 from kscms.model.base import Record
 
 RECORDS_DIR = "records"
 PARALLEL_MIN = 1500
 """From this many records on, reading and checking run in worker processes (one per core)."""
+
+
+class Listing(NamedTuple):
+    """What the records folder holds, from one walk of it."""
+
+    paths: list[str]
+    """Every record file, relative to the root, sorted."""
+    problems: list[Problem]
+    """Names refused on the way: symbolic links, control characters."""
+    ids: dict[str, list[str]]
+    """id (file stem) -> the paths of the files with that stem (more than one: a duplicate)."""
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -153,16 +164,17 @@ class Repository:
     # ---- listing -------------------------------------------------------------------------------
 
     @cached_property
-    def _listing(self) -> tuple[list[str], list[Problem]]:
-        """Relative paths of every record file (sorted), and symlinks refused on the way."""
+    def _listing(self) -> Listing:
+        """Relative paths of every record file (sorted), symlinks refused on the way, and the ids."""
         paths: list[str] = []
         problems: list[Problem] = []
+        index: dict[str, list[str]] = {}
         base = os.fspath(self.records_dir)
         if os.path.islink(base):  # records/ itself may not point elsewhere either
             message = "records/ is a symbolic link: make it a folder that holds the record files"
-            return paths, [Problem(RECORDS_DIR, 0, "symlink", message)]
+            return Listing(paths, [Problem(RECORDS_DIR, 0, "symlink", message)], index)
         if not os.path.isdir(base):
-            return paths, problems
+            return Listing(paths, problems, index)
         cut = len(os.fspath(self.root)) + 1
         stack = [(base, RECORDS_DIR + "/")]
         while stack:
@@ -176,7 +188,9 @@ class Repository:
                 name = entry.name
                 # the common case first, in one test: a record file (no symlink, printable name)
                 if name.endswith(".md") and entry.is_file(follow_symlinks=False) and name.isprintable():
-                    paths.append(rel + name)
+                    path = rel + name
+                    paths.append(path)
+                    index.setdefault(name[:-3], []).append(path)
                 elif not name.isprintable():  # ESC, BEL, newlines, bidi overrides, undecodable bytes
                     shown = entry.path[cut:].encode("unicode_escape", "backslashreplace").decode("ascii")
                     message = "name holds control or bidi characters (shown escaped): name it after its id"
@@ -193,7 +207,9 @@ class Repository:
                 elif entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, rel + name + "/"))
         paths.sort()
-        return paths, problems
+        for same in index.values():
+            same.sort()  # two files with one id (a duplicate): in path order
+        return Listing(paths, problems, index)
 
     def record_paths(self) -> list[str]:
         return self._listing[0]
@@ -204,20 +220,17 @@ class Repository:
         except ValueError:
             return path.as_posix()
 
-    @cached_property
+    @property
     def ids(self) -> dict[str, list[str]]:
         """id (file stem) -> paths, from file names only."""
-        index: dict[str, list[str]] = {}
-        for path in self.record_paths():
-            index.setdefault(path.rpartition("/")[2][:-3], []).append(path)
-        return index
+        return self._listing.ids
 
     def path_of(self, record_id: str) -> str:
         paths = self.ids.get(record_id)
         if not paths:
-            close = [i for i in self.ids if record_id in i][:5]
+            close = sorted(i for i in self.ids if record_id in i)[:5]
             hint = f": did you mean {', '.join(close)}?" if close else ": `kscms list` shows the ids"
-            raise RecordError(f"no record with id `{record_id}`{hint}")
+            raise UsageError(f"no record with id `{record_id}`{hint}")
         return paths[0]
 
     # ---- reading -------------------------------------------------------------------------------

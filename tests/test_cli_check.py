@@ -35,9 +35,7 @@ def test_github_format_gives_annotations(make_repo) -> None:  # type: ignore[no-
     root = make_repo(files={C_REL: valid_text().replace("status: given", "status: forwarded", 1)})
     result = run(root, "check", "--format", "github")
     assert result.exit_code == 1
-    assert result.stdout.startswith(
-        f"::error file={C_REL},line=5,title=status-mismatch::`status` is `forwarded`"
-    )
+    assert result.stdout.startswith(f"::error file={C_REL},line=5::[status-mismatch] `status` is `forwarded`")
 
 
 def test_json_format_is_a_list_of_problems(make_repo) -> None:  # type: ignore[no-untyped-def]
@@ -46,7 +44,7 @@ def test_json_format_is_a_list_of_problems(make_repo) -> None:  # type: ignore[n
     assert {(p["path"], p["line"], p["code"], p["severity"]) for p in data} >= {
         (C_REL, 10, "unknown-reference", "error")
     }
-    assert set(data[0]) == {"path", "line", "code", "message", "severity", "field"}
+    assert set(data[0]) == {"path", "line", "code", "message", "severity"}  # SPEC section 5, no more
 
 
 def test_duplicate_ids_in_two_folders(make_repo) -> None:  # type: ignore[no-untyped-def]
@@ -74,7 +72,7 @@ def test_non_utf8_nul_bom_and_oversize_files_are_errors(make_repo) -> None:  # t
         "records/compliments/2026/C-20261120-latin.md:19: error[not-utf8]",
         "records/compliments/2026/C-20261120-nul.md:2: error[not-utf8]",
         "records/compliments/2026/C-20261120-bom.md:1: error[front-matter]",
-        "records/compliments/2026/C-20261120-big.md: error[file-too-large]",
+        "records/compliments/2026/C-20261120-big.md:1: error[file-too-large]",
         "records/compliments/2026/C-20261120-list.md:2: error[front-matter]",
         "records/compliments/2026/C-20261120-empty.md:1: error[front-matter]",
     }
@@ -89,7 +87,7 @@ def test_symlinks_under_records_are_refused(make_repo, tmp_path: Path) -> None: 
     os.symlink(outside, root / "records" / "compliments" / "2026" / "C-20261120-link.md")
     result = run(root, "check")
     assert result.exit_code == 1
-    assert "records/compliments/2026/C-20261120-link.md: error[symlink]" in result.stdout
+    assert "records/compliments/2026/C-20261120-link.md:1: error[symlink]" in result.stdout
 
 
 def test_check_one_path_parses_only_that_record(make_repo) -> None:  # type: ignore[no-untyped-def]
@@ -174,7 +172,7 @@ def test_list_and_show(make_repo) -> None:  # type: ignore[no-untyped-def]
     assert run(root, "list", "signal", "--format", "json").stdout.strip() == "[]"
     shown = run(root, "show", "C-20261120-given")
     assert shown.exit_code == 0 and "2026-11-22T09:00:00+01:00  given" in shown.stdout
-    assert run(root, "show", "C-20261120-nope").exit_code == 1
+    assert run(root, "show", "C-20261120-nope").exit_code == 2  # an unknown id is a usage error
 
 
 def test_check_warns_when_issue_forms_drift_from_kscms_yaml(tmp_path: Path) -> None:
@@ -198,3 +196,24 @@ def test_check_refuses_paths_outside_records(make_repo, tmp_path: Path) -> None:
     result = run(root, "check", str(outside))
     assert result.exit_code == 2 and "not a record under" in result.output
     assert run(root, "check", str(root / "kscms.yaml")).exit_code == 2
+
+
+def test_whole_file_problems_still_name_a_line_in_every_format() -> None:
+    """SPEC section 5: every problem reads PATH:LINE; a problem of the whole file points at line 1."""
+    from kscms.diagnostics import FORMATTERS, Problem
+
+    whole = Problem("records/x.md", 0, "file-too-large", "file is 2000000 bytes")
+    assert FORMATTERS["text"]([whole]) == "records/x.md:1: error[file-too-large]: file is 2000000 bytes\n"
+    assert (
+        FORMATTERS["github"]([whole])
+        == "::error file=records/x.md,line=1::[file-too-large] file is 2000000 bytes\n"
+    )
+    assert json.loads(FORMATTERS["json"]([whole])) == [
+        {
+            "path": "records/x.md",
+            "line": 1,
+            "code": "file-too-large",
+            "message": "file is 2000000 bytes",
+            "severity": "error",
+        }
+    ]

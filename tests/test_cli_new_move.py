@@ -6,9 +6,11 @@ import hashlib
 import subprocess
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kscms.cli import cli
+from kscms.cli.new import KIND_CHOICES
 
 CID = "C-20261120-printer-snel-gemaakt"
 CPATH = f"records/compliments/2026/{CID}.md"
@@ -74,6 +76,41 @@ def test_new_refuses_an_unknown_team_and_writes_nothing(empty_repo: Path) -> Non
     assert result.exit_code == 1
     assert "error[unknown-reference]" in result.output and "team:kantine" not in result.stdout
     assert not (empty_repo / "records" / "compliments").exists()
+
+
+@pytest.mark.parametrize(
+    ("record_type", "kind", "path"),
+    [
+        ("signal", "remark", "records/signals/2026/S-20261120-lange-wachttijd.md"),
+        ("improvement", "improvement", "records/improvements/2026/I-20261120-lange-wachttijd.md"),
+    ],
+)
+def test_new_without_kind_and_without_a_terminal_takes_the_generic_kind(
+    empty_repo: Path, record_type: str, kind: str, path: str
+) -> None:
+    """SPEC 4: `--kind` is optional; without a terminal to ask, the generic kind, said on stderr."""
+    args = (
+        "new",
+        record_type,
+        "--title",
+        "Lange wachttijd",
+        "--by",
+        "anne",
+        "--at",
+        "2026-11-20T09:00:00+01:00",
+    )
+    result = run(empty_repo, *args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{path}\n"
+    assert result.stderr == f"kind: {kind} (pass --kind to choose)\n"
+    assert f"\nkind: {kind}\n" in (empty_repo / path).read_text(encoding="utf-8")
+    assert run(empty_repo, "check").exit_code == 0
+    chosen = run(empty_repo, *args, "--no-input", "--kind", KIND_CHOICES[record_type][-1])
+    assert chosen.exit_code == 0, chosen.output
+    assert chosen.stderr == ""
+    untitled = run(empty_repo, "new", record_type, "--by", "anne")
+    assert untitled.exit_code == 2 and "--title is required" in untitled.stderr
+    assert "kind:" not in untitled.stderr
 
 
 def test_compliment_walks_the_five_steps_to_closed(empty_repo: Path) -> None:
@@ -272,19 +309,58 @@ def test_improvement_rejected_path_needs_reason_and_consequences(empty_repo: Pat
     assert run(empty_repo, "check").exit_code == 0
 
 
-def test_move_unknown_id_and_person_are_clear(empty_repo: Path) -> None:
-    assert run(empty_repo, "move", "C-20260101-nope", "given", "--by", "anne").exit_code == 1
+def test_move_unknown_id_status_and_person_are_usage_errors(empty_repo: Path) -> None:
+    """SPEC 4: exit 2 for a usage error: an id, status or person that does not exist."""
+    unknown = run(empty_repo, "move", "C-20260101-nope", "given", "--by", "anne")
+    assert unknown.exit_code == 2 and "no record with id `C-20260101-nope`" in unknown.output
+    assert run(empty_repo, "show", "C-20260101-nope").exit_code == 2
     new_compliment(empty_repo)
     result = run(empty_repo, "move", CID, "forwarded", "--by", "nobody")
     assert result.exit_code == 2 and "people: ali, anne, karel, marja" in result.output
+    before = sha(empty_repo / CPATH)
+    nonsense = run(empty_repo, "move", CID, "nonsense", "--by", "anne")
+    assert nonsense.exit_code == 2
+    assert (
+        "status `nonsense` is not in the compliment workflow: use one of registered, forwarded"
+        in nonsense.output
+    )
+    assert sha(empty_repo / CPATH) == before
 
 
-def test_bad_set_value_is_a_clear_error(empty_repo: Path) -> None:
+def test_bad_set_value_is_a_usage_error(empty_repo: Path) -> None:
     new_compliment(empty_repo)
-    result = run(empty_repo, "move", CID, "forwarded", "--by", "anne", "--set", "giver")
-    assert result.exit_code == 1 and "expected key=value" in result.output
-    result = run(empty_repo, "move", CID, "forwarded", "--by", "anne", "--set", "history=[]")
-    assert result.exit_code == 1 and "not set by hand" in result.output
+    before = sha(empty_repo / CPATH)
+    for bad, says in (
+        ("giver", "expected key=value"),
+        ("giver=[unclosed", "cannot be read"),
+        ("history=[]", "not set by hand"),
+        ("status=closed", "not set by hand"),
+    ):
+        result = run(empty_repo, "move", CID, "forwarded", "--by", "anne", "--set", bad)
+        assert result.exit_code == 2 and says in result.output, (bad, result.output)
+    assert sha(empty_repo / CPATH) == before
+    made = run(
+        empty_repo, "new", "compliment", "--title", "X", "--by", "anne", "--no-input", "--set", "created=bad"
+    )
+    assert made.exit_code == 2 and "expected a date YYYY-MM-DD" in made.output
+
+
+def test_forwarding_without_a_giver_takes_the_team_manager(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """SPEC 3.2: `giver` defaults to the manager of the first receiver team; a compliment written by
+    hand without one is forwarded to that manager, who may then give it."""
+    text = (
+        f"---\nid: {CID}\ntype: compliment\ntitle: Printer snel gemaakt\nstatus: registered\n"
+        "created: 2026-11-20\nreceivers: [team:servicedesk]\n"
+        "history:\n  - {at: 2026-11-20T09:00:00+01:00, by: karel, status: registered}\n---\nHeel fijn.\n"
+    )
+    root = make_repo(files={CPATH: text})
+    forwarded = run(root, "move", CID, "forwarded", "--by", "anne", "--at", "2026-11-20T10:00:00+01:00")
+    assert forwarded.exit_code == 0, forwarded.output
+    assert "giver: marja (the manager of the first receiver team" in forwarded.stderr
+    assert "\ngiver: marja\n" in (root / CPATH).read_text()
+    given = run(root, "move", CID, "given", "--by", "marja", "--at", "2026-11-21T10:00:00+01:00")
+    assert given.exit_code == 0, given.output
+    assert run(root, "check").exit_code == 0
 
 
 def test_move_into_the_future_is_refused(empty_repo: Path) -> None:

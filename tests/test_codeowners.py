@@ -95,7 +95,7 @@ def test_hand_edited_file_is_out_of_date(repo: Path) -> None:
     result = run(repo, "check", "--format", "github")
     assert result.exit_code == 0
     assert result.stdout == (
-        "::warning file=.github/CODEOWNERS,line=1,title=codeowners-outdated::CODEOWNERS does not match the "
+        "::warning file=.github/CODEOWNERS,line=1::[codeowners-outdated] CODEOWNERS does not match the "
         "coordinators in kscms.yaml: run `kscms codeowners`\n"
     )
 

@@ -281,9 +281,9 @@ def test_a_symlinked_record_is_refused_and_never_read(tmp_path: Path) -> None:
     explicit = run(root, "check", str(root / PATH))
     assert explicit.exit_code == 1 and "symlink" in explicit.output
     shown = run(root, "show", "C-20260302-printer-fixed")
-    assert shown.exit_code == 1 and "TOP-SECRET-MARKER" not in shown.output
+    assert shown.exit_code == 2 and "TOP-SECRET-MARKER" not in shown.output  # no such record: it is refused
     moved = run(root, "move", "C-20260302-printer-fixed", "forwarded", "--by", "anne")
-    assert moved.exit_code == 1
+    assert moved.exit_code == 2
     assert "TOP-SECRET-MARKER" in secret.read_text(encoding="utf-8") and "forwarded" not in secret.read_text()
     out = tmp_path / "site"
     assert run(root, "build", "--out", str(out)).exit_code == 0
@@ -317,7 +317,7 @@ def test_records_itself_as_a_symlink_is_refused(tmp_path: Path) -> None:
     shutil.rmtree(root / "records")
     (root / "records").symlink_to(tmp_path / "outside", target_is_directory=True)
     result = run(root, "check")
-    assert result.exit_code == 1 and "records: error[symlink]" in result.output
+    assert result.exit_code == 1 and "records:1: error[symlink]" in result.output
     assert "C-20260302-printer-fixed" not in run(root, "list").output
     assert "OUTSIDE-MARKER" not in run(root, "export", "--format", "json").output
 
@@ -351,7 +351,7 @@ def test_a_title_that_tries_to_leave_the_folder_stays_inside_records(tmp_path: P
     refused = run(
         root, "new", "compliment", "--title", "x", "--by", "anne", "--no-input", "--set", "id=../../x"
     )
-    assert refused.exit_code == 1 and "not set by hand" in refused.output
+    assert refused.exit_code == 2 and "not set by hand" in refused.output
 
 
 def test_a_record_whose_id_leaves_the_folder_is_left_out_of_the_site(tmp_path: Path) -> None:
@@ -395,9 +395,12 @@ def test_a_number_too_large_for_a_float_is_refused_and_exports_stay_strict_json(
     root = make_repo(tmp_path / "repo", {"records/improvements/2026/I-20260302-inf.md": improvement})
     checked = run(root, "check", "--format", "json")
     assert checked.exit_code == 1
-    assert {(p["line"], p["field"]) for p in json.loads(checked.stdout)} == {
-        (8, "business_case.investment_eur"),
-        (8, "business_case.savings_eur_per_year"),
+    found = json.loads(checked.stdout)
+    assert [p["line"] for p in found] == [8, 8]
+    assert all(p["code"] == "bad-type" for p in found), found
+    assert {m for p in found for m in ("investment_eur", "savings_eur_per_year") if m in p["message"]} == {
+        "investment_eur",
+        "savings_eur_per_year",
     }
 
     def refuse(constant: str) -> None:

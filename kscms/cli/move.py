@@ -19,7 +19,8 @@ def move_command(obj, record_id, status, by, note, sets, at):  # type: ignore[no
     """Move a record one workflow step: set fields, append the event, validate, write.
 
     A step that is not allowed, by someone who may not make it, or without the fields the new status
-    needs, is refused with the reason; the file is then left byte-identical.
+    needs, is refused with the reason; the file is then left byte-identical. A compliment forwarded
+    without a `giver` gets the default one: the manager of its first receiver team.
 
     \b
     Example:
@@ -38,8 +39,13 @@ def move_command(obj, record_id, status, by, note, sets, at):  # type: ignore[no
         raise click.UsageError(
             f"--by {by}: not a person in kscms.yaml; people: {', '.join(sorted(cfg.people))}"
         )
-    before = repo.load(record_id).status
+    before = repo.load(record_id)
     moment = as_datetime(at, cfg.tz) if at else None
     path = move_record(repo, record_id, status, by, note=note, sets=parse_sets(sets), at=moment)
     click.echo(path)
-    click.echo(f"moved {record_id}: {before} → {status}", err=True)
+    click.echo(f"moved {record_id}: {before.status} → {status}", err=True)
+    giver = getattr(repo.load(record_id), "giver", None)
+    if giver and not getattr(before, "giver", None) and not any(s.startswith("giver=") for s in sets):
+        click.echo(
+            f"giver: {giver} (the manager of the first receiver team; --set giver=... for another)", err=True
+        )
