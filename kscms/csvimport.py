@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from kscms.diagnostics import Problem
 from kscms.errors import ConfigError, RecordError
-from kscms.model.signal import CHANNELS, WEIGHT_TOLERANCE
+from kscms.model.signal import CHANNELS, WEIGHT_EPSILON, WEIGHT_TOLERANCE
 
 if TYPE_CHECKING:
     from kscms.repository import Repository
@@ -155,7 +155,7 @@ def survey_elements(table: Table) -> list[dict[str, Any]]:
         if name and rating is not None and importance is not None:
             out.append({"element": name, "rating": rating, "importance": importance})
     total = sum(e["importance"] for e in out)
-    if not table.problems and abs(total - 1) > WEIGHT_TOLERANCE:
+    if not table.problems and abs(total - 1) > WEIGHT_TOLERANCE + WEIGHT_EPSILON:
         table.problems.append(
             Problem(
                 table.path,

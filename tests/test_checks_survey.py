@@ -1,4 +1,4 @@
-"""`survey-weights`: a survey's `importance` weights sum to 1 within the tolerance `import survey` uses."""
+"""`survey-weights`: a warning when a survey's `importance` weights do not sum to about 1 (SPEC 3.1: "~1")."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from kscms import csvimport
 from kscms.cli import cli
-from kscms.model.signal import WEIGHT_TOLERANCE
+from kscms.model.signal import WEIGHT_TOLERANCE, WEIGHT_WARNING
 
 REL = "records/signals/2026/S-20261118-kto-q4.md"
 
@@ -47,14 +47,16 @@ def check(make_repo: Callable[..., Path], text: str):  # type: ignore[no-untyped
     return result
 
 
-def test_weights_summing_to_0_6_are_an_error_on_the_line_of_elements(
-    make_repo: Callable[..., Path],
+@pytest.mark.parametrize("importances", [(0.3, 0.2, 0.1), (0.5, 0.56)], ids=["0.6", "1.06"])
+def test_weights_far_from_1_are_a_warning_on_the_line_of_elements(
+    make_repo: Callable[..., Path], importances: tuple[float, ...]
 ) -> None:
-    result = check(make_repo, survey(weights(0.3, 0.2, 0.1)))
-    assert result.exit_code == 1
+    result = check(make_repo, survey(weights(*importances)))
+    assert result.exit_code == 0  # a warning: SPEC's "~1" is not exact
+    total = f"{sum(importances):.4g}"
     assert result.stdout == (
-        f"{REL}:11: error[survey-weights]: the `importance` weights of `survey.elements` sum to 0.6, "
-        "expected 1 (within 0.02): change the weights so that they add up to 1\n"
+        f"{REL}:11: warning[survey-weights]: the `importance` weights of `survey.elements` sum to {total}, "
+        "expected 1 (within 0.05): change the weights so that they add up to 1\n"
     )
 
 
@@ -64,10 +66,13 @@ def test_weights_summing_to_0_6_are_an_error_on_the_line_of_elements(
         weights(0.3, 0.25, 0.15, 0.15, 0.1, 0.05),  # 0.9999999999999999 in floats
         weights(0.5, 0.49),  # within the tolerance
         weights(0.5, 0.51),
+        weights(0.51, 0.51),  # 1.0200000000000000178 in floats
+        weights(0.2, 0.2, 0.2, 0.2, 0.15),  # 0.95: rounded by hand
+        weights(0.26, 0.26, 0.26, 0.27),  # 1.05
         "  elements: []\n",
         "",
     ],
-    ids=["exact", "0.99", "1.01", "no-elements", "no-elements-key"],
+    ids=["exact", "0.99", "1.01", "1.02", "0.95", "1.05", "no-elements", "no-elements-key"],
 )
 def test_weights_summing_to_about_1_or_no_elements_pass(
     make_repo: Callable[..., Path], elements: str
@@ -77,5 +82,6 @@ def test_weights_summing_to_about_1_or_no_elements_pass(
     assert result.stdout == ""
 
 
-def test_check_and_import_share_one_tolerance() -> None:
-    assert csvimport.WEIGHT_TOLERANCE is WEIGHT_TOLERANCE == 0.02
+def test_import_is_stricter_than_check() -> None:
+    """`import survey` makes the weights itself, so it holds them to 0.02; `check` warns outside 0.05."""
+    assert csvimport.WEIGHT_TOLERANCE is WEIGHT_TOLERANCE == 0.02 < WEIGHT_WARNING == 0.05

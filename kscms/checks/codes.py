@@ -21,7 +21,7 @@ CODES: dict[str, str] = {
     "id-path-mismatch": "id, file name, folder, type letter, year or created date disagree",
     "duplicate-id": "two records share an id",
     "unknown-reference": "a person, team, theme, department, segment or record id that does not exist",
-    "survey-weights": "the `importance` weights of a survey's elements do not sum to 1 (within 0.02)",
+    "survey-weights": "the `importance` weights of a survey's elements do not sum to about 1 (within 0.05; a warning)",
     # workflow
     "illegal-transition": "a history step that the workflow does not allow",
     "not-permitted": "a history step by someone whose role does not allow it",

@@ -26,7 +26,12 @@ Channel = Literal[
 CHANNELS: tuple[str, ...] = Channel.__args__  # type: ignore[attr-defined]
 KIND_BLOCKS = ("survey", "question", "complaint", "focus_group", "forum", "employee_idea")
 WEIGHT_TOLERANCE = 0.02
-"""How far the `importance` weights of a survey's elements may sum from 1 (`check` and `import survey`)."""
+"""How far the `importance` weights that `import survey` reads may sum from 1 (else it writes nothing)."""
+WEIGHT_WARNING = 0.05
+"""How far a survey record's weights may sum from 1 before `check` warns (`survey-weights`): weights
+written by hand or rounded to two decimals over many elements sum to 0.97 or 1.03, which is "~1"."""
+WEIGHT_EPSILON = 1e-9
+"""Float slack: 0.51 + 0.51 is 1.02 to the eye and 1.0200000000000000178 to Python."""
 
 
 class SurveyElement(Block):
