@@ -217,3 +217,15 @@ def test_whole_file_problems_still_name_a_line_in_every_format() -> None:
             "severity": "error",
         }
     ]
+
+
+def test_a_folder_outside_records_is_a_usage_error(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`check /tmp` used to say "0 records checked: no problems" and exit 0, as if all were well."""
+    root = make_repo(files={C_REL: valid_text()})
+    (root / "docs").mkdir()
+    for folder in (tmp_path, root / "docs"):
+        result = run(root, "check", str(folder))
+        assert result.exit_code == 2 and "not a folder of records under" in result.output, folder
+    for folder in (root, root / "records", root / "records" / "compliments"):
+        result = run(root, "check", str(folder))
+        assert result.exit_code == 0 and "1 records checked" in result.stderr, folder
