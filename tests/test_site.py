@@ -298,6 +298,23 @@ def test_wall_paginates_and_search_index_covers_every_page(tmp_path: Path) -> No
     index = json.loads(script.removeprefix("window.kscmsWallIndex = ").removesuffix(";\n"))
     assert len(index) == 205 and {e["page"] for e in index} == {1, 2, 3}
     assert len(list((public / "c").iterdir())) == 205
+    feed = ET.parse(public / "feed.xml").getroot().findall(f"{ATOM}entry")
+    assert len(feed) == 205  # the feed carries the whole wall, not only the newest
+
+
+def test_an_anonymous_maker_shows_with_their_display_text(tmp_path: Path) -> None:
+    """`anonymous` means the maker wants no feedback (maker_informed may be skipped); `display` is what
+    a wall may show (SPEC 3.2, 8), so it shows; without one, the wall says "een klant"."""
+    shown = {"kind": "customer", "display": "een respondent van de enquête", "anonymous": True}
+    bare = {"kind": "customer", "anonymous": True}
+    records = [
+        compliment("met", dt.date(2026, 11, 2), "Met tekst", "Tekst", maker=shown),
+        compliment("zonder", dt.date(2026, 11, 3), "Zonder tekst", "Tekst", maker=bare),
+    ]
+    build_site(make_site_repo(tmp_path / "repo", records), tmp_path / "out")
+    public = tmp_path / "out" / "public" / "c"
+    assert "een respondent van de enquête" in (public / "C-20261102-met.html").read_text(encoding="utf-8")
+    assert "een klant" in (public / "C-20261103-zonder.html").read_text(encoding="utf-8")
 
 
 def test_feed_is_valid_atom(minimal_site: Path) -> None:

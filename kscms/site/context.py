@@ -242,8 +242,8 @@ def public_compliment(
                 teams.append(person.team)
         elif receiver == "organisation":
             receivers.append(config.organisation)
-    display = (c.maker.display or "").strip()
-    if c.maker.anonymous or not display:
+    display = (c.maker.display or "").strip()  # what a wall may show (SPEC 3.2), also of an anonymous
+    if not display:  # maker: `anonymous` means they want no feedback, and display names nobody
         maker = formats._(GENERIC_MAKERS.get(c.maker.kind or "customer", ANONYMOUS_MAKER))
     else:
         maker = display

@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo
 
 from kscms.site.context import PublicCompliment
 
-FEED_SIZE = 50
-"""The newest compliments in the feed."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ def build_feed(
     tz: ZoneInfo,
     built: dt.date,
 ) -> Feed:
-    """The feed of the newest compliments; ids are stable URLs (or `urn:` names without a base URL)."""
+    """The feed of the wall's compliments, newest first; ids are stable URLs (or `urn:` names without a base URL)."""
     base = _absolute(base_url)
     org = _slug(organisation)
 
@@ -79,7 +77,7 @@ def build_feed(
     def ident(path: str) -> str:
         return f"{base}{path}" if base else f"urn:kscms:{org}:{path}"
 
-    newest = list(items[:FEED_SIZE])
+    newest = list(items)  # the whole wall (SPEC 8): a reader that starts late misses nothing
     updated = max((p.created for p in newest), default=built)
     entries = tuple(
         FeedEntry(
