@@ -115,11 +115,15 @@ def new_record(
 
 
 def default_giver(config: Config, receivers: Any) -> str | None:
-    """A compliment's giver when none is named (SPEC 3.2): the manager of its first receiver team."""
-    for receiver in receivers if isinstance(receivers, list) else []:
-        if isinstance(receiver, str) and receiver.startswith("team:"):
-            return config.team_manager(receiver[5:])
-    return None
+    """A compliment's giver when none is named (SPEC 3.2): the manager of its first receiver team;
+    for a compliment to people only, the manager of the first receiving person's team (DOMAIN: the
+    giver is usually the receiver's manager)."""
+    named = [r for r in receivers if isinstance(r, str)] if isinstance(receivers, list) else []
+    teams = [r[5:] for r in named if r.startswith("team:")]
+    if not teams:
+        people = [config.people.get(r[7:]) for r in named if r.startswith("person:")]
+        teams = [p.team for p in people if p is not None and p.team]
+    return config.team_manager(teams[0]) if teams else None
 
 
 def move_record(

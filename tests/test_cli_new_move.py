@@ -356,7 +356,7 @@ def test_forwarding_without_a_giver_takes_the_team_manager(make_repo) -> None:  
     root = make_repo(files={CPATH: text})
     forwarded = run(root, "move", CID, "forwarded", "--by", "anne", "--at", "2026-11-20T10:00:00+01:00")
     assert forwarded.exit_code == 0, forwarded.output
-    assert "giver: marja (the manager of the first receiver team" in forwarded.stderr
+    assert "giver: marja (the manager of the receivers' team" in forwarded.stderr
     assert "\ngiver: marja\n" in (root / CPATH).read_text()
     given = run(root, "move", CID, "given", "--by", "marja", "--at", "2026-11-21T10:00:00+01:00")
     assert given.exit_code == 0, given.output
@@ -388,3 +388,11 @@ def test_new_with_an_earlier_received_date(empty_repo: Path) -> None:
     )
     assert result.stdout.strip() == "records/compliments/2026/C-20261118-brief.md"
     assert "created: 2026-11-18\n" in (empty_repo / result.stdout.strip()).read_text()
+
+
+def test_a_compliment_to_a_person_gets_the_manager_of_their_team_as_giver(empty_repo: Path) -> None:
+    """DOMAIN: the giver is usually the receiver's manager; with no receiver team, that of the person."""
+    made = run(empty_repo, "new", "compliment", "--title", "Karel hielp snel", "--by", "anne", "--no-input",
+               "--at", "2026-11-20T09:00:00+01:00", "--set", "receivers=[person:karel]")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert "\ngiver: marja\n" in (empty_repo / made.stdout.strip()).read_text()

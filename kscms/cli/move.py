@@ -20,7 +20,8 @@ def move_command(obj, record_id, status, by, note, sets, at):  # type: ignore[no
 
     A step that is not allowed, by someone who may not make it, or without the fields the new status
     needs, is refused with the reason; the file is then left byte-identical. A compliment forwarded
-    without a `giver` gets the default one: the manager of its first receiver team.
+    without a `giver` gets the default one: the manager of its first receiver team (or of the team of
+    its first receiving person).
 
     \b
     Example:
@@ -47,5 +48,5 @@ def move_command(obj, record_id, status, by, note, sets, at):  # type: ignore[no
     giver = getattr(repo.load(record_id), "giver", None)
     if giver and not getattr(before, "giver", None) and not any(s.startswith("giver=") for s in sets):
         click.echo(
-            f"giver: {giver} (the manager of the first receiver team; --set giver=... for another)", err=True
+            f"giver: {giver} (the manager of the receivers' team; --set giver=... for another)", err=True
         )

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from kscms.site.context import PublicCompliment
 
 
-
 @dataclass(frozen=True)
 class FeedEntry:
     id: str
