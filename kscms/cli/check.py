@@ -52,7 +52,9 @@ def check_command(
                 full = p if p.is_absolute() else Path.cwd() / p
                 if full.is_dir():
                     prefix = repo.rel(full).rstrip("/") + "/"
-                    if prefix != "./" and not (prefix.startswith("records/") or "records/".startswith(prefix)):
+                    if prefix != "./" and not (
+                        prefix.startswith("records/") or "records/".startswith(prefix)
+                    ):
                         raise click.UsageError(f"{p}: not a folder of records under {repo.root / 'records'}")
                     selected += [r for r in repo.record_paths() if r.startswith(prefix) or prefix == "./"]
                 elif not full.exists() and not full.is_symlink():
