@@ -15,6 +15,7 @@ from kscms.repository import Repository
 if TYPE_CHECKING:
     from kscms.config import Config
 from kscms.rewrite import apply, set_path
+from kscms.workflow.engine import HOLDER_FIELDS, handover_note
 from kscms.yamlio import Path as DataPath
 from kscms.yamlio import dump_block, parse_value
 
@@ -175,6 +176,12 @@ def move_record(
             if giver:
                 changes[("giver",)] = giver
         event: dict[str, Any] = {"at": moment, "by": by, "status": status}
+        handovers = [
+            handover_note(name, before, str(changes[(name,)]))
+            for name in HOLDER_FIELDS.values()
+            if (before := getattr(current, name, None)) and changes.get((name,)) not in (None, before)
+        ]
+        note = "; ".join(filter(None, [note, *handovers]))  # so that the earlier steps keep their holder
         if note:
             event["note"] = note
         doc = split(text)

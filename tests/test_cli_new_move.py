@@ -396,3 +396,64 @@ def test_a_compliment_to_a_person_gets_the_manager_of_their_team_as_giver(empty_
                "--at", "2026-11-20T09:00:00+01:00", "--set", "receivers=[person:karel]")  # fmt: skip
     assert made.exit_code == 0, made.output
     assert "\ngiver: marja\n" in (empty_repo / made.stdout.strip()).read_text()
+
+
+IID = "I-20261102-online-opzeggen"
+IPATH = f"records/improvements/2026/{IID}.md"
+IN_PROGRESS_BY_KAREL = (
+    f"---\nid: {IID}\ntype: improvement\nkind: improvement\ntitle: Online opzeggen\nstatus: in_progress\n"
+    "created: 2026-11-02\nowner: karel\nstrategy_fit: {fits: true}\nbusiness_case: {customers_affected: 400}\n"
+    "decision: {outcome: accepted, reason: Scheelt telefoontjes}\nhistory:\n"
+    "  - {at: 2026-11-02T09:00:00+01:00, by: ali, status: proposed}\n"
+    "  - {at: 2026-11-03T09:00:00+01:00, by: marja, status: accepted}\n"
+    "  - {at: 2026-11-04T09:00:00+01:00, by: karel, status: in_progress}\n---\nBody.\n"
+)
+
+
+def test_handing_an_improvement_to_another_owner_keeps_the_earlier_steps_permitted(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """SPEC 3.4: in_progress, implemented, evaluated by its owner, a decider or a coordinator. Karel's
+    step was his as owner; after a coordinator hands the improvement to Ali, it still is."""
+    root = make_repo(files={IPATH: IN_PROGRESS_BY_KAREL})
+    assert run(root, "check").exit_code == 0
+    handed = run(root, "move", IID, "implemented", "--by", "anne", "--set", "owner=ali",
+                 "--at", "2026-11-05T09:00:00+01:00", "--note", "Karel is met verlof")  # fmt: skip
+    assert handed.exit_code == 0, handed.output
+    text = (root / IPATH).read_text()
+    assert 'status: implemented, note: "Karel is met verlof; owner: karel → ali"}' in text
+    assert run(root, "check").exit_code == 0
+    result = {"metric": "telefoontjes", "before": 400, "after": 120, "summary": "Minder gebeld"}
+    sets = [f"result.{k}={v}" for k, v in result.items()]
+    evaluated = run(root, "move", IID, "evaluated", "--by", "ali", "--at", "2026-11-06T09:00:00+01:00",
+                    *[a for s in sets for a in ("--set", s)])  # fmt: skip
+    assert evaluated.exit_code == 0, evaluated.output  # Ali, owner now, may make the owner's steps
+    late = run(root, "move", IID, "closed", "--by", "karel", "--at", "2026-11-07T09:00:00+01:00")
+    assert late.exit_code == 1 and "error[not-permitted]" in late.output
+
+
+def test_an_owner_changed_by_hand_without_the_handover_note_is_reported(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """Without `owner: karel → ali` in a note, check judges Karel's past step against Ali: not permitted."""
+    root = make_repo(files={IPATH: IN_PROGRESS_BY_KAREL.replace("owner: karel", "owner: ali")})
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert (
+        "`karel` may not move improvement to in_progress: that step is for its owner (ali)" in result.output
+    )
+    noted = IN_PROGRESS_BY_KAREL.replace("owner: karel", "owner: ali").replace(
+        "by: karel, status: in_progress}",
+        "by: karel, status: in_progress}\n  - {at: 2026-11-05T09:00:00+01:00, by: anne, status: in_progress, "
+        "note: 'owner: karel → ali'}",
+    )
+    (root / IPATH).write_text(noted, encoding="utf-8")
+    assert run(root, "check").exit_code == 0, run(root, "check").output
+
+
+def test_handing_a_compliment_to_another_giver_keeps_the_given_step_permitted(empty_repo: Path) -> None:
+    new_compliment(empty_repo)
+    for status, by, at in (("forwarded", "anne", "21"), ("given", "marja", "22")):
+        moved = run(empty_repo, "move", CID, status, "--by", by, "--at", f"2026-11-{at}T10:00:00+01:00")
+        assert moved.exit_code == 0, moved.output
+    handed = run(empty_repo, "move", CID, "reaction_recorded", "--by", "anne", "--set", "giver=karel",
+                 "--set", "reaction=Blij mee", "--at", "2026-11-23T10:00:00+01:00")  # fmt: skip
+    assert handed.exit_code == 0, handed.output  # refused before: marja's `given` judged against karel
+    assert 'note: "giver: marja → karel"}' in (empty_repo / CPATH).read_text()
+    assert run(empty_repo, "check").exit_code == 0

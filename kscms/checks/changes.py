@@ -19,7 +19,7 @@ from typing import Any
 from kscms.config import Config
 from kscms.diagnostics import Problem
 from kscms.model.base import Event, Record
-from kscms.workflow.engine import describe_permission, may_move, workflow_for
+from kscms.workflow.engine import describe_permission, holders_by_event, may_move, workflow_for
 
 IMMUTABLE_FIELDS = ("id", "type", "created")
 BACKDATE_LIMIT = dt.timedelta(hours=24)
@@ -212,6 +212,7 @@ def check_actor(new: Record, indices: list[int], actor: Actor, is_new: bool) -> 
 def check_permitted(new: Record, indices: list[int], config: Config, where: str) -> Iterator[Problem]:
     """Each new step is permitted by `config` (the base kscms.yaml, when a change edits it)."""
     wf = workflow_for(new, config)
+    holders = holders_by_event(new)
     for index in indices:
         event = new.history[index]
         field = f"history.{index}.by"
@@ -221,8 +222,8 @@ def check_permitted(new: Record, indices: list[int], config: Config, where: str)
         elif event.status == new.history[index - 1].status:
             continue
         else:
-            allowed = may_move(new, config, event.by, event.status, wf)
-            rule = describe_permission(new, config, event.status, wf)
+            allowed = may_move(new, config, event.by, event.status, wf, holders[index])
+            rule = describe_permission(new, config, event.status, wf, holders[index])
         if not allowed:
             yield Problem(
                 new.path,

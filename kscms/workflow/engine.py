@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 from kscms.config import Config
@@ -14,6 +15,40 @@ from kscms.workflow.requirements import needs
 from kscms.workflow.spec import Workflow
 
 ROLE_WORDS = {"@giver": "its giver", "@owner": "its owner", "*": "anyone"}
+HOLDER_FIELDS = {"@giver": "giver", "@owner": "owner"}
+"""The permission words that name a person of the record, and the field that holds that person."""
+_HANDOVER = re.compile(r"\b(giver|owner): ([\w.-]+) (?:→|->) ([\w.-]+)")
+"""`owner: tim → emma` in an event's note: that event handed the field over (`move` writes it)."""
+
+Holders = dict[str, str | None]
+"""`@giver` / `@owner` -> the person who held that part at one event."""
+
+
+def handover_note(field: str, before: str, after: str) -> str:
+    """The words `move` adds to an event's note when the step hands `field` to someone else."""
+    return f"{field}: {before} → {after}"
+
+
+def current_holders(record: Record) -> Holders:
+    return {word: getattr(record, name, None) for word, name in HOLDER_FIELDS.items()}
+
+
+def holders_by_event(record: Record) -> list[Holders]:
+    """Who was the giver and the owner after each event (the last one: the record's fields now).
+
+    A step's permission depends on who was the giver or owner when it was made. The record only
+    holds the present ones; walking back from them, each event whose note says `owner: tim → emma`
+    (as `move --set owner=emma` writes) gives the one before. Without such a note, the person is
+    taken to be the same all along.
+    """
+    now = current_holders(record)
+    out: list[Holders] = []
+    for event in reversed(record.history):
+        out.append(dict(now))
+        for name, before, _after in _HANDOVER.findall(event.note or ""):
+            now = {**now, f"@{name}": before}
+    out.reverse()
+    return out
 
 
 def workflow_for(record: Record, config: Config) -> Workflow:
@@ -31,36 +66,45 @@ def guard_problem(record: Record, from_stage: str, to_stage: str, workflow: Work
     return None
 
 
-def may_move(record: Record, config: Config, person: str, to_status: str, workflow: Workflow) -> bool:
+def may_move(
+    record: Record,
+    config: Config,
+    person: str,
+    to_status: str,
+    workflow: Workflow,
+    holders: Holders | None = None,
+) -> bool:
+    """May `person` move `record` to `to_status`? `holders`: the giver and owner at that step
+    (default: the record's own, as they are now)."""
     allowed = workflow.permissions.get(to_status)
     if allowed is None or "*" in allowed:
         return person in config.people
     roles = config.people[person].roles if person in config.people else []
+    held = holders if holders is not None else current_holders(record)
     for who in allowed:
-        if who == "@giver" and isinstance(record, Compliment) and record.giver == person:
+        if who == "@giver" and isinstance(record, Compliment) and held.get("@giver") == person:
             return True
-        if who == "@owner" and isinstance(record, Improvement) and record.owner == person:
+        if who == "@owner" and isinstance(record, Improvement) and held.get("@owner") == person:
             return True
         if who in roles:
             return True
     return False
 
 
-def describe_permission(record: Record, config: Config, to_status: str, workflow: Workflow) -> str:
+def describe_permission(
+    record: Record, config: Config, to_status: str, workflow: Workflow, holders: Holders | None = None
+) -> str:
     """'its giver (marja) or a coordinator (anne, ben)'."""
     parts = []
     for who in workflow.permissions.get(to_status, ("*",)):
-        if who == "@giver":
-            giver = getattr(record, "giver", None)
-            parts.append(f"its giver ({giver})" if giver else "its giver")
-        elif who == "@owner":
-            owner = getattr(record, "owner", None)
-            parts.append(f"its owner ({owner})" if owner else "its owner")
+        if who in HOLDER_FIELDS:
+            holder = (holders if holders is not None else current_holders(record)).get(who)
+            parts.append(f"{ROLE_WORDS[who]} ({holder})" if holder else ROLE_WORDS[who])
         elif who == "*":
             parts.append("anyone in `people`")
         else:
-            holders = ", ".join(config.people_with_role(who)) or "nobody has this role"
-            parts.append(f"a {who} ({holders})")
+            named = ", ".join(config.people_with_role(who)) or "nobody has this role"
+            parts.append(f"a {who} ({named})")
     return " or ".join(parts)
 
 
@@ -86,6 +130,7 @@ def replay(record: Record, config: Config, now: dt.datetime) -> Iterator[Problem
     previous: str | None = None
     previous_at: dt.datetime | None = None
     reached: list[str] = []
+    holders = holders_by_event(record)
     for i, event in enumerate(history):
         field = f"history.{i}"
         stage = wf.stage_of(event.status)
@@ -131,13 +176,15 @@ def replay(record: Record, config: Config, now: dt.datetime) -> Iterator[Problem
                     yield Problem(
                         path, record.line_of(field), "illegal-transition", why, field=f"{field}.status"
                     )
-            if event.by in config.people and not may_move(record, config, event.by, event.status, wf):
+            if event.by in config.people and not may_move(
+                record, config, event.by, event.status, wf, holders[i]
+            ):
                 yield Problem(
                     path,
                     record.line_of(f"{field}.by"),
                     "not-permitted",
                     f"`{event.by}` may not move {record.type} to {event.status}: that step is for "
-                    f"{describe_permission(record, config, event.status, wf)}",
+                    f"{describe_permission(record, config, event.status, wf, holders[i])}",
                     field=f"{field}.by",
                 )
         if previous_at is not None and event.at < previous_at:
