@@ -11,6 +11,7 @@ import time
 import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +23,7 @@ from site_helpers import (
     build_site,
     compliment,
     copy_minimal,
+    history,
     make_site_repo,
     site_files,
     write_record,
@@ -518,3 +520,40 @@ def test_the_pager_of_page_50_of_1000_links_its_neighbours_and_marks_itself() ->
     ]
     assert re.findall(r'<a href="([^"]+)" aria-current="page">50</a>', html) == ["../records/index-50.html"]
     assert html.count('class="gap"') == 2
+
+
+def test_team_agenda_lists_an_idea_once_with_its_feedback_and_no_withdrawn_compliments(
+    tmp_path: Path,
+) -> None:
+    """The team page is the weekly meeting's agenda (SPEC 8): a member's idea that became an
+    improvement shows once, as the improvement, with the feedback the proposer got; an idea closed
+    without one shows the closing note; a withdrawn compliment is not on the agenda."""
+    day = dt.date(2026, 11, 2)
+
+    def idea(slug: str, statuses: list[str], note: str = "") -> tuple[dict[str, Any], str]:
+        data: dict[str, Any] = {
+            "id": f"S-20261102-{slug}", "type": "signal", "kind": "employee_idea", "title": f"Idee {slug}",
+            "status": statuses[-1], "created": day, "themes": ["uitleg"], "employee_idea": {"proposer": "piet"},
+            "history": history(day, statuses, by={"triaged": "yusuf"}, notes={"closed": note} if note else None),
+        }  # fmt: skip
+        return data, "Idee."
+
+    improvement: dict[str, Any] = {
+        "id": "I-20261103-wachtmuziek", "type": "improvement", "kind": "improvement", "title": "Andere wachtmuziek",
+        "status": "accepted", "created": dt.date(2026, 11, 3), "origin": {"signals": ["S-20261102-muziek"], "proposer": "piet"},
+        "strategy_fit": {"fits": True}, "business_case": {"customers_affected": 10},
+        "decision": {"outcome": "accepted", "reason": "Klanten klagen erover"}, "proposer_feedback": "Piet gebeld",
+        "history": history(dt.date(2026, 11, 3), ["proposed", "accepted"], by={"proposed": "piet", "accepted": "marja"}),
+    }  # fmt: skip
+    records = [
+        idea("muziek", ["new", "triaged"]),
+        idea("koffie", ["new", "triaged", "closed"], note="Koffieautomaat komt in maart"),
+        (improvement, "Voorstel."),
+        compliment("weg", day, "Ingetrokken", "Tekst", upto="withdrawn"),
+        compliment("blijft", day, "Blijft staan", "Tekst"),
+    ]
+    build_site(make_site_repo(tmp_path / "repo", records), tmp_path / "out", as_of=dt.date(2026, 12, 1))
+    page = (tmp_path / "out" / "internal" / "teams" / "alpha.html").read_text(encoding="utf-8")
+    assert "Idee muziek" not in page and page.count("Andere wachtmuziek") == 1
+    assert "Piet gebeld" in page and "Koffieautomaat komt in maart" in page
+    assert "Blijft staan" in page and "Ingetrokken" not in page

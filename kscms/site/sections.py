@@ -102,15 +102,18 @@ def section_pages(site: Internal, day: dt.date) -> Iterator[Page]:
         )
 
     team_index = []
+    compliment_flow = config.workflows_by_name["compliment"]
+    live = [c for c in compliments if compliment_flow.stage_of(site.views.status_at(c)) != "withdrawn"]
+    taken_up = {s for r in improvements for s in r.origin.signals}  # ideas an improvement carries on
     for key in sorted(config.teams):
         members = {p for p, person in config.people.items() if person.team == key}
-        received = [c for c in compliments if key in c.receiver_teams or members & set(c.receiver_people)]
+        received = [c for c in live if key in c.receiver_teams or members & set(c.receiver_people)]
         proposals: list[Proposal] = []
         for r in records:
             proposer = None
             if isinstance(r, Improvement):
                 proposer = r.origin.proposer
-            elif isinstance(r, Signal) and r.employee_idea is not None:
+            elif isinstance(r, Signal) and r.employee_idea is not None and r.id not in taken_up:
                 proposer = r.employee_idea.proposer
             if proposer not in members:
                 continue
@@ -120,6 +123,9 @@ def section_pages(site: Internal, day: dt.date) -> Iterator[Page]:
                     x for x in (formats.label(r.decision.outcome), r.decision.reason or "") if x
                 )
                 feedback = r.proposer_feedback or ""
+            else:  # an idea closed without an improvement: what the closing step noted is the answer
+                closed = r.reached("closed", site.moment)
+                feedback = (closed.note or "") if closed else ""
             proposals.append(Proposal(site.views.summary(r), names.person(proposer), decision, feedback))
         team_index.append(
             SectionLink(Link(names.team(key), f"teams/{key}.html"), 0, len(proposals), len(received))
