@@ -30,7 +30,8 @@ def handover_note(field: str, before: str, after: str) -> str:
 
 
 def current_holders(record: Record) -> Holders:
-    return {word: getattr(record, name, None) for word, name in HOLDER_FIELDS.items()}
+    fields = record.__dict__  # not getattr: on a record without the field, pydantic raises (slow)
+    return {word: fields.get(name) for word, name in HOLDER_FIELDS.items()}
 
 
 def holders_by_event(record: Record) -> list[Holders]:
@@ -42,6 +43,8 @@ def holders_by_event(record: Record) -> list[Holders]:
     taken to be the same all along.
     """
     now = current_holders(record)
+    if not any(e.note and ("→" in e.note or "->" in e.note) for e in record.history):
+        return [now] * len(record.history)  # no handover (nearly every record): one dict, read only
     out: list[Holders] = []
     for event in reversed(record.history):
         out.append(dict(now))
