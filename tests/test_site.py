@@ -557,3 +557,18 @@ def test_team_agenda_lists_an_idea_once_with_its_feedback_and_no_withdrawn_compl
     assert "Idee muziek" not in page and page.count("Andere wachtmuziek") == 1
     assert "Piet gebeld" in page and "Koffieautomaat komt in maart" in page
     assert "Blijft staan" in page and "Ingetrokken" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("nl", ["640", "4,25", "0,5", "12 klanten", ""]), ("en", ["640", "4.25", "0.5", "12 klanten", ""])],
+)
+def test_measured_values_show_as_written_in_the_sites_language(language: str, shown: list[str]) -> None:
+    """A result's before and after, and a record's numbers: 640 (not 640.0), every decimal, and a
+    decimal comma on a Dutch site (was: "640.0 → 410.0" and "4.2" for 4.25)."""
+    import gettext
+
+    from kscms.site.formats import Formats
+
+    formats = Formats(language, ZoneInfo("Europe/Amsterdam"), gettext.NullTranslations())
+    assert [formats.measured(v) for v in (640.0, 4.25, 0.5, "12 klanten", None)] == shown

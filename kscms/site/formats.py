@@ -65,6 +65,14 @@ class Formats:
             return text.replace(".", ",") if self.language == "nl" else text
         return str(value)
 
+    def measured(self, value: Any) -> str:
+        """A value as written in a record (a result's before and after): 640 for 640.0, every decimal
+        it has, with a decimal comma in Dutch; text as it is."""
+        if isinstance(value, float):
+            text = str(int(value)) if value.is_integer() else repr(value)
+            return text.replace(".", ",") if self.language == "nl" else text
+        return "" if value is None else str(value)
+
     def decimals(self, value: float, places: int) -> str:
         text = f"{value:.{places}f}"
         return text.replace(".", ",") if self.language == "nl" else text

@@ -203,7 +203,8 @@ class Internal:
                 )
             result = ""
             if r.result.metric:
-                result = f"{r.result.metric}: {r.result.before} → {r.result.after}"
+                before, after = self.formats.measured(r.result.before), self.formats.measured(r.result.after)
+                result = f"{r.result.metric}: {before} → {after}"
             if r.result.summary:
                 result = f"{result}. {r.result.summary}" if result else r.result.summary
             status = r.status_at(self.moment) or r.status

@@ -261,7 +261,9 @@ class RecordViews:
                     links.append(Link(self.formats.label(v)))
             elif name in _LABELLED_FIELDS and isinstance(v, str):
                 links.append(Link(self.formats.label(v)))
-            elif isinstance(v, bool) or v is None or isinstance(v, float | int):
+            elif isinstance(v, float) and not isinstance(v, bool):
+                links.append(Link(self.formats.measured(v)))  # as written: 640, 4,25
+            elif isinstance(v, bool) or v is None or isinstance(v, int):
                 links.append(Link(self.formats.number(v)))
             else:
                 links.append(Link(str(v)))
