@@ -572,3 +572,28 @@ def test_measured_values_show_as_written_in_the_sites_language(language: str, sh
 
     formats = Formats(language, ZoneInfo("Europe/Amsterdam"), gettext.NullTranslations())
     assert [formats.measured(v) for v in (640.0, 4.25, 0.5, "12 klanten", None)] == shown
+
+
+def test_questions_page_weighs_channels_by_question_count(tmp_path: Path) -> None:
+    """DOMAIN: analyse the channel questions arrive by ("90% still phone while the organisation wants
+    web"): an aggregated contact-centre log counts as its `question.count`, not as one record."""
+    day = dt.date(2026, 11, 2)
+
+    def question(slug: str, channel: str | None, count: int) -> tuple[dict[str, Any], str]:
+        data: dict[str, Any] = {
+            "id": f"S-20261102-{slug}", "type": "signal", "kind": "question", "title": f"Vraag {slug}",
+            "status": "new", "created": day, "question": {"topic": "opzeggen", "count": count},
+            "history": history(day, ["new"]),
+        }  # fmt: skip
+        if channel:
+            data["channel"] = channel
+        return data, ""
+
+    records = [question("log", "phone", 8), question("web", "web", 1), question("los", None, 1)]
+    build_site(make_site_repo(tmp_path / "repo", records), tmp_path / "out", as_of=dt.date(2026, 11, 30))
+    page = (tmp_path / "out" / "internal" / "questions.html").read_text(encoding="utf-8")
+    table = page[page.index('id="channels-caption"') :]
+    rows = re.findall(
+        r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td><td class="num">([^<]+)</td>', table
+    )
+    assert rows == [("telefoon", "8", "80,0"), ("geen kanaal", "1", "10,0"), ("web", "1", "10,0")]

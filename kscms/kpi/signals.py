@@ -104,6 +104,18 @@ def topic_counts(signals: Iterable[Signal]) -> tuple[Counter[str], int, int]:
     return topics, total, number
 
 
+def question_channels(signals: Iterable[Signal]) -> list[dict[str, Any]]:
+    """Summed `question.count` per channel, most first ('' for questions without a channel):
+    [{channel, count, share_pct}]. Which channel customers still use for their questions (DOMAIN:
+    "90% still phone while the organisation wants web")."""
+    channels: Counter[str] = Counter()
+    for s in signals:
+        if s.kind == "question":
+            channels[s.channel or ""] += s.question_count
+    total = sum(channels.values())
+    return [{"channel": c, "count": n, "share_pct": pct(n, total)} for c, n in ranked(channels)]
+
+
 def top_topics(signals: Iterable[Signal], limit: int | None = TOP_TOPICS) -> list[dict[str, Any]] | None:
     """Topics with the highest summed count: [{topic, count, share_pct}]; None without questions."""
     topics, total, _number = topic_counts(signals)

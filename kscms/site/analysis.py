@@ -73,7 +73,13 @@ def thread_views(site: Internal, threads: Any) -> list[ThreadView]:
 
 
 def analysis_pages(site: Internal, day: dt.date) -> Iterator[Page]:
-    from kscms.kpi.signals import customer_counts, priorities, surveys_newest_first, top_topics
+    from kscms.kpi.signals import (
+        customer_counts,
+        priorities,
+        question_channels,
+        surveys_newest_first,
+        top_topics,
+    )
     from kscms.kpi.stats import round_half_away
     from kscms.kpi.threads import red_threads
 
@@ -117,12 +123,21 @@ def analysis_pages(site: Internal, day: dt.date) -> Iterator[Page]:
     topic_rows = [
         TopicRow(t["topic"], t["count"], formats.number(round_half_away(t["share_pct"]))) for t in topics
     ]
+    channel_rows = [
+        TopicRow(
+            formats.label(c["channel"]) if c["channel"] else formats._("no channel"),
+            c["count"],
+            formats.number(round_half_away(c["share_pct"])),
+        )
+        for c in question_channels(scope.signals)
+    ]
     yield Page(
         "questions.html",
         ("internal/questions.html",),
         {
             "section": "questions",
             "period": period,
+            "channels": channel_rows,
             "rows": topic_rows[:50],
             "chart": bar_chart(
                 "questions-chart",
