@@ -597,3 +597,29 @@ def test_questions_page_weighs_channels_by_question_count(tmp_path: Path) -> Non
         r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td><td class="num">([^<]+)</td>', table
     )
     assert rows == [("telefoon", "8", "80,0"), ("geen kanaal", "1", "10,0"), ("web", "1", "10,0")]
+
+
+def test_record_pages_show_the_strategy_and_how_the_segment_hears_back(tmp_path: Path) -> None:
+    """DOMAIN: strategy shapes the handling, segments shape feedback; an improvement's page shows the
+    organisation's strategy beside its fit, a signal's page how its segment hears back."""
+    day = dt.date(2026, 11, 2)
+    signal: dict[str, Any] = {
+        "id": "S-20261102-zakelijk", "type": "signal", "kind": "remark", "title": "Zakelijke klant",
+        "status": "new", "created": day, "segment": "zakelijk", "history": history(day, ["new"]),
+    }  # fmt: skip
+    improvement: dict[str, Any] = {
+        "id": "I-20261102-beter", "type": "improvement", "kind": "improvement", "title": "Beter",
+        "status": "proposed", "created": day, "history": history(day, ["proposed"]),
+    }  # fmt: skip
+    config = {
+        **SITE_CONFIG,
+        "strategy": "operational_excellence",
+        "segments": {"zakelijk": {"feedback": "personal"}},
+    }
+    root = make_site_repo(tmp_path / "repo", [(signal, ""), (improvement, "")], config)
+    build_site(root, tmp_path / "out", as_of=dt.date(2026, 11, 30))
+    pages = tmp_path / "out" / "internal" / "records"
+    shown = (pages / "I-20261102-beter.html").read_text(encoding="utf-8")
+    assert "<dt>Strategie van de organisatie</dt><dd>operationele uitmuntendheid</dd>" in shown
+    shown = (pages / "S-20261102-zakelijk.html").read_text(encoding="utf-8")
+    assert "<dt>Terugkoppeling aan het segment</dt><dd>persoonlijk</dd>" in shown

@@ -84,6 +84,11 @@ LABELS: dict[str, str] = {
     "decider": N_("decider"),
     "analyst": N_("analyst"),
     "contributor": N_("contributor"),
+    # strategies (kscms.yaml `strategy`) and how a segment hears back (`segments.*.feedback`)
+    "customer_intimacy": N_("customer intimacy"),
+    "product_leadership": N_("product leadership"),
+    "operational_excellence": N_("operational excellence"),
+    "personal": N_("personal"),
 }
 
 ANONYMOUS_MAKER = N_("a customer")

@@ -98,6 +98,10 @@ class RecordView:
     teams: tuple[Link, ...]
     tags: tuple[str, ...]
     referenced_by: tuple[Link, ...]
+    context: tuple[tuple[str, str], ...] = ()
+    """(label, value) of what kscms.yaml says about handling it: the organisation's strategy beside an
+    improvement's strategy fit (DOMAIN: strategy shapes the handling), how a signal's segment hears
+    back (segments shape feedback)."""
 
 
 def references(record: Record) -> list[str]:
@@ -316,7 +320,17 @@ class RecordViews:
             teams=tuple(teams),
             tags=tuple(record.tags),
             referenced_by=tuple(self.link(i) for i in self.back.get(record.id, [])),
+            context=self._context(record),
         )
+
+    def _context(self, record: Record) -> tuple[tuple[str, str], ...]:
+        label, _ = self.formats.label, self.formats._
+        if isinstance(record, Improvement):
+            return ((_("Strategy of the organisation"), label(self.config.strategy)),)
+        segment = self.config.segments.get(record.segment or "") if isinstance(record, Signal) else None
+        if segment is not None:
+            return ((_("Feedback to its segment"), label(segment.feedback)),)
+        return ()
 
     @staticmethod
     def _section_link(folder: str, key: str, name: str, known: dict[str, Any]) -> Link:
