@@ -130,7 +130,7 @@ def default_giver(config: Config, receivers: Any) -> str | None:
 def move_record(
     repo: Repository,
     record_id: str,
-    status: str,
+    status: str | None,
     by: str,
     *,
     note: str | None = None,
@@ -139,7 +139,9 @@ def move_record(
 ) -> str:
     """One workflow step: set fields, append the event, validate, write. Returns the relative path.
 
-    Raises TransitionError (the file is left byte-identical) when the step is not allowed.
+    `status` None: a note, an event that keeps the status (`kscms note`), e.g. to attach a CAP or to
+    record progress. Raises TransitionError (the file is left byte-identical) when the step is not
+    allowed.
     """
     rel_path = repo.path_of(record_id)
     with repo.lock(rel_path):  # one move at a time per record: a second one fails clearly
@@ -155,8 +157,13 @@ def move_record(
                 f"--at {moment.isoformat()} is before the last event ({current.history[-1].at.isoformat()}): "
                 "events are appended in time order"
             )
-        if status == current.status:
-            raise TransitionError(f"`{record_id}` already has status {status}")
+        if status is None:
+            status = current.status  # a note: same-status events are notes (anyone in `people`)
+        elif status == current.status:
+            raise TransitionError(
+                f"`{record_id}` already has status {status} (to add a note or set fields without a "
+                "step: `kscms note`)"
+            )
         workflow = repo.config.workflows_by_name[current.workflow_name]
         if status not in workflow.stages:
             raise UsageError(

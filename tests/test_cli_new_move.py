@@ -457,3 +457,28 @@ def test_handing_a_compliment_to_another_giver_keeps_the_given_step_permitted(em
     assert handed.exit_code == 0, handed.output  # refused before: marja's `given` judged against karel
     assert 'note: "giver: marja → karel"}' in (empty_repo / CPATH).read_text()
     assert run(empty_repo, "check").exit_code == 0
+
+
+def test_note_adds_an_event_that_keeps_the_status_and_sets_fields(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """`kscms note`: progress for a proposer, or a handover, without a workflow step."""
+    root = make_repo(files={IPATH: IN_PROGRESS_BY_KAREL})
+    before = (root / IPATH).read_bytes()
+    assert run(root, "note", IID, "--by", "anne").exit_code == 2  # nothing to record
+    assert run(root, "note", IID, "--by", "nobody", "--note", "x").exit_code == 2
+    assert (root / IPATH).read_bytes() == before
+    noted = run(
+        root, "note", IID, "--by", "karel", "--note", "Bouw gestart", "--at", "2026-11-05T09:00:00+01:00"
+    )
+    assert noted.exit_code == 0, noted.output
+    handed = run(root, "note", IID, "--by", "anne", "--set", "owner=ali", "--at", "2026-11-06T09:00:00+01:00")
+    assert handed.exit_code == 0, handed.output
+    text = (root / IPATH).read_text()
+    assert "status: in_progress\n" in text and "owner: ali\n" in text
+    assert "  - {at: 2026-11-05T09:00:00+01:00, by: karel, status: in_progress, note: Bouw gestart}\n" in text
+    assert (
+        '  - {at: 2026-11-06T09:00:00+01:00, by: anne, status: in_progress, note: "owner: karel → ali"}\n'
+        in text
+    )
+    assert run(root, "check").exit_code == 0
+    moved = run(root, "move", IID, "in_progress", "--by", "anne")
+    assert moved.exit_code == 1 and "to add a note or set fields without a step: `kscms note`" in moved.output

@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("init:init_command", "Scaffold a fresh data repository."),
     "new": ("new:new_command", "Create a record in its first status."),
     "move": ("move:move_command", "Move a record one workflow step."),
+    "note": ("note:note_command", "Add a note (and set fields) without moving a record."),
     "check": ("check:check_command", "Validate records (and, with --base, every change)."),
     "audit": ("audit:audit_command", "Replay the Git history of records/ and report illegal changes."),
     "list": ("query:list_command", "List records, filtered by type, status or overdue."),

@@ -51,6 +51,14 @@ def by_option(required: bool = True) -> Callable[[F], F]:
     )
 
 
+def known_person(config: Any, by: str) -> None:
+    """A usage error (exit 2) unless `by` is a people key of kscms.yaml."""
+    if by not in config.people:
+        raise click.UsageError(
+            f"--by {by}: not a person in kscms.yaml; people: {', '.join(sorted(config.people))}"
+        )
+
+
 class Moment(click.ParamType):  # type: ignore[type-arg]
     """An ISO 8601 date or time; dates mean the end of that day in the configured zone."""
 

@@ -32,14 +32,11 @@ def move_command(obj, record_id, status, by, note, sets, at):  # type: ignore[no
         --set "strategy_fit={fits: true}" --set "business_case={customers_affected: 4000}"
     """
     from kscms.authoring import move_record, parse_sets
-    from kscms.cli._options import as_datetime
+    from kscms.cli._options import as_datetime, known_person
 
     repo = obj.repo
     cfg = repo.config
-    if by not in cfg.people:
-        raise click.UsageError(
-            f"--by {by}: not a person in kscms.yaml; people: {', '.join(sorted(cfg.people))}"
-        )
+    known_person(cfg, by)
     before = repo.load(record_id)
     moment = as_datetime(at, cfg.tz) if at else None
     path = move_record(repo, record_id, status, by, note=note, sets=parse_sets(sets), at=moment)

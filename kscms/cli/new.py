@@ -51,7 +51,7 @@ def new_command(obj, record_type, kind, title, by, sets, body_file, body_text, a
       kscms new compliment --title "Brief van de VvE" --by anne --set created=2026-11-18 --set source=letter
     """
     from kscms.authoring import new_record, parse_sets
-    from kscms.cli._options import as_datetime
+    from kscms.cli._options import as_datetime, known_person
 
     repo = obj.repo
     cfg = repo.config
@@ -75,10 +75,7 @@ def new_command(obj, record_type, kind, title, by, sets, body_file, body_text, a
         if not interactive:
             raise click.UsageError(f"--by is required: one of {', '.join(sorted(cfg.people))}")
         by = click.prompt("By (people key)", type=click.Choice(sorted(cfg.people)))
-    if by not in cfg.people:
-        raise click.UsageError(
-            f"--by {by}: not a person in kscms.yaml; people: {', '.join(sorted(cfg.people))}"
-        )
+    known_person(cfg, by)
     body = body_file.read() if body_file else (body_text or "")
     if not body and interactive and record_type == "compliment":
         body = (
