@@ -229,3 +229,32 @@ def test_a_folder_outside_records_is_a_usage_error(make_repo, tmp_path: Path) ->
     for folder in (root, root / "records", root / "records" / "compliments"):
         result = run(root, "check", str(folder))
         assert result.exit_code == 0 and "1 records checked" in result.stderr, folder
+
+
+def test_list_filters_by_theme_and_department(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """The cross-sections a department needs (SPEC 8), from the command line too."""
+
+    def signal(slug: str, extra: str) -> str:
+        return (
+            f"---\nid: S-20261104-{slug}\ntype: signal\nkind: remark\ntitle: {slug}\nstatus: new\n"
+            f"created: 2026-11-04\n{extra}history:\n  - {{at: 2026-11-04T10:00:00+01:00, by: karel, status: new}}\n---\n"
+        )
+
+    files = {
+        "records/signals/2026/S-20261104-beide.md": signal(
+            "beide", "themes: [opzeggen]\ndepartments: [facturatie]\n"
+        ),
+        "records/signals/2026/S-20261104-thema.md": signal("thema", "themes: [opzeggen]\n"),
+        "records/signals/2026/S-20261104-geen.md": signal("geen", ""),
+    }
+    root = make_repo(files=files)
+    assert run(root, "check").exit_code == 0
+
+    def ids(*args: str) -> list[str]:
+        return sorted(r["id"] for r in json.loads(run(root, "list", *args, "--format", "json").stdout))
+
+    assert ids("--theme", "opzeggen") == ["S-20261104-beide", "S-20261104-thema"]
+    assert ids("--theme", "opzeggen", "--department", "facturatie") == ["S-20261104-beide"]
+    assert ids("--theme", "bereikbaarheid") == []
+    unknown = run(root, "list", "--department", "nope")
+    assert unknown.exit_code == 2 and "use one of facturatie, operations" in unknown.output

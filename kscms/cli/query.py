@@ -18,11 +18,21 @@ LIST_COLUMNS = ("id", "type", "kind", "status", "created", "title")
 )
 @click.option("--status", "statuses", multiple=True, help="Only records with this status (repeatable).")
 @click.option("--kind", help="Only this signal or improvement kind.")
+@click.option(
+    "--theme", "themes", multiple=True, metavar="KEY", help="Only records with this theme (repeatable)."
+)
+@click.option(
+    "--department",
+    "departments",
+    multiple=True,
+    metavar="KEY",
+    help="Only records of this department (repeatable).",
+)
 @click.option("--overdue", is_flag=True, help="Only items past their norm (see `kscms due`).")
 @click.option("--as-of", type=MOMENT, help="For --overdue: judge as of the end of this date (default: now).")
 @format_option("table", "json", "csv")
 @click.pass_obj
-def list_command(obj, record_type, statuses, kind, overdue, as_of, fmt):  # type: ignore[no-untyped-def]
+def list_command(obj, record_type, statuses, kind, themes, departments, overdue, as_of, fmt):  # type: ignore[no-untyped-def]
     """List records, newest first.
 
     \b
@@ -30,6 +40,7 @@ def list_command(obj, record_type, statuses, kind, overdue, as_of, fmt):  # type
       kscms list compliment --status registered --status forwarded
       kscms list signal --kind complaint --format csv > klachten.csv
       kscms list --overdue
+      kscms list improvement --department facturatie --theme opzeggen
     """
     from kscms.cli._options import as_datetime
     from kscms.cli._output import csv_text, json_text, table
@@ -40,6 +51,13 @@ def list_command(obj, record_type, statuses, kind, overdue, as_of, fmt):  # type
         records = [r for r in records if r.status in statuses]
     if kind:
         records = [r for r in records if getattr(r, "kind", None) == kind]
+    for wanted, field, section in ((themes, "themes", "themes"), (departments, "departments", "departments")):
+        unknown = [k for k in wanted if k not in getattr(repo.config, section)]
+        if unknown:
+            known = ", ".join(sorted(getattr(repo.config, section))) or "(none)"
+            raise click.UsageError(f"unknown {field[:-1]} `{unknown[0]}`: use one of {known}")
+        if wanted:
+            records = [r for r in records if set(wanted) & set(getattr(r, field))]
     reasons: dict[str, str] = {}
     if overdue:
         from kscms.worklist import overdue_reasons
