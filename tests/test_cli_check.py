@@ -258,3 +258,31 @@ def test_list_filters_by_theme_and_department(make_repo) -> None:  # type: ignor
     assert ids("--theme", "bereikbaarheid") == []
     unknown = run(root, "list", "--department", "nope")
     assert unknown.exit_code == 2 and "use one of facturatie, operations" in unknown.output
+
+
+def test_list_team_gives_the_weekly_meeting_s_records(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """`--team`: compliments the team (or a member) received and its members' proposals, as on the
+    team's page of the internal site (one definition: kscms.teams)."""
+    person = (
+        valid_text()
+        .replace("C-20261120-given", "C-20261120-persoon")
+        .replace("receivers: [team:servicedesk]", "receivers: [person:karel]")
+    )
+    idea = (
+        "---\nid: S-20261104-idee\ntype: signal\nkind: employee_idea\ntitle: Idee\nstatus: new\n"
+        "created: 2026-11-04\nemployee_idea: {proposer: karel}\n"
+        "history:\n  - {at: 2026-11-04T10:00:00+01:00, by: karel, status: new}\n---\n"
+    )
+    other = idea.replace("S-20261104-idee", "S-20261104-ander").replace("proposer: karel", "proposer: ali")
+    root = make_repo(
+        files={
+            C_REL: valid_text(),
+            C_REL.replace("given", "persoon"): person,
+            "records/signals/2026/S-20261104-idee.md": idea,
+            "records/signals/2026/S-20261104-ander.md": other,
+        }
+    )
+    assert "receivers: [person:karel]" in person and run(root, "check").exit_code == 0
+    listed = json.loads(run(root, "list", "--team", "servicedesk", "--format", "json").stdout)
+    assert sorted(r["id"] for r in listed) == ["C-20261120-given", "C-20261120-persoon", "S-20261104-idee"]
+    assert run(root, "list", "--team", "nope").exit_code == 2

@@ -28,11 +28,16 @@ LIST_COLUMNS = ("id", "type", "kind", "status", "created", "title")
     metavar="KEY",
     help="Only records of this department (repeatable).",
 )
+@click.option(
+    "--team",
+    metavar="KEY",
+    help="Only what the team's weekly meeting discusses: compliments it received, proposals of its members.",
+)
 @click.option("--overdue", is_flag=True, help="Only items past their norm (see `kscms due`).")
 @click.option("--as-of", type=MOMENT, help="For --overdue: judge as of the end of this date (default: now).")
 @format_option("table", "json", "csv")
 @click.pass_obj
-def list_command(obj, record_type, statuses, kind, themes, departments, overdue, as_of, fmt):  # type: ignore[no-untyped-def]
+def list_command(obj, record_type, statuses, kind, themes, departments, team, overdue, as_of, fmt):  # type: ignore[no-untyped-def]
     """List records, newest first.
 
     \b
@@ -41,6 +46,7 @@ def list_command(obj, record_type, statuses, kind, themes, departments, overdue,
       kscms list signal --kind complaint --format csv > klachten.csv
       kscms list --overdue
       kscms list improvement --department facturatie --theme opzeggen
+      kscms list --team servicedesk --status given
     """
     from kscms.cli._options import as_datetime
     from kscms.cli._output import csv_text, json_text, table
@@ -58,6 +64,14 @@ def list_command(obj, record_type, statuses, kind, themes, departments, overdue,
             raise click.UsageError(f"unknown {field[:-1]} `{unknown[0]}`: use one of {known}")
         if wanted:
             records = [r for r in records if set(wanted) & set(getattr(r, field))]
+    if team:
+        from kscms.teams import belongs_to, members
+
+        if team not in repo.config.teams:
+            known = ", ".join(sorted(repo.config.teams)) or "(none)"
+            raise click.UsageError(f"unknown team `{team}`: use one of {known}")
+        people = members(repo.config, team)
+        records = [r for r in records if belongs_to(r, team, people)]
     reasons: dict[str, str] = {}
     if overdue:
         from kscms.worklist import overdue_reasons

@@ -18,6 +18,9 @@ from kscms.model.improvement import Improvement
 from kscms.model.signal import Signal
 from kscms.site.context import Link, Page
 from kscms.site.records import RecordSummary
+from kscms.teams import members as team_members
+from kscms.teams import proposer as proposer_of
+from kscms.teams import received_by
 
 if TYPE_CHECKING:
     from kscms.site.internal import Internal
@@ -106,16 +109,12 @@ def section_pages(site: Internal, day: dt.date) -> Iterator[Page]:
     live = [c for c in compliments if compliment_flow.stage_of(site.views.status_at(c)) != "withdrawn"]
     taken_up = {s for r in improvements for s in r.origin.signals}  # ideas an improvement carries on
     for key in sorted(config.teams):
-        members = {p for p, person in config.people.items() if person.team == key}
-        received = [c for c in live if key in c.receiver_teams or members & set(c.receiver_people)]
+        members = team_members(config, key)
+        received = [c for c in live if received_by(c, key, members)]
         proposals: list[Proposal] = []
         for r in records:
-            proposer = None
-            if isinstance(r, Improvement):
-                proposer = r.origin.proposer
-            elif isinstance(r, Signal) and r.employee_idea is not None and r.id not in taken_up:
-                proposer = r.employee_idea.proposer
-            if proposer not in members:
+            proposer = proposer_of(r)
+            if proposer not in members or r.id in taken_up:
                 continue
             decision, feedback = "", ""
             if isinstance(r, Improvement):
