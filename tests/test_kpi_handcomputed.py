@@ -283,7 +283,7 @@ def test_an_empty_period_gives_zero_counts_and_null_rates() -> None:
         "questions.top_topics": None,
         "customers.top20_share_pct": None,
         "survey.priorities": None,
-        "threads.red_threads": [],
+        "threads.red_threads": None,  # no signals: null, as top_topics and priorities
         "improvements.implemented": 0,
         "improvements.cross_department_implemented": 0,
         "improvements.median_lead_time_days": None,

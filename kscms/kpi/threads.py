@@ -68,7 +68,13 @@ def red_threads(signals: Iterable[Signal]) -> list[Thread]:
 
 @kpi("threads.red_threads")
 def threads_red_threads(scope: Scope) -> Measure:
-    """The period's red threads: [{theme, signals, kinds, departments}]; n = distinct signals behind them."""
+    """The period's red threads: [{theme, signals, kinds, departments}]; n = distinct signals behind them.
+
+    Null when the period has no signals (SPEC 7: null where the set is empty), as `questions.top_topics`
+    without questions; a period whose signals share no theme has none: `[]`.
+    """
+    if not scope.signals:
+        return Measure(None, 0)
     threads = red_threads(scope.signals)
     behind = {i for t in threads for i in t.signal_ids}
     return Measure([t.to_json() for t in threads], len(behind))
