@@ -157,8 +157,14 @@ def move_record(
                 f"--at {moment.isoformat()} is before the last event ({current.history[-1].at.isoformat()}): "
                 "events are appended in time order"
             )
-        if status is None:
-            status = current.status  # a note: same-status events are notes (anyone in `people`)
+        noting = status is None
+        if status is None:  # a note: same-status events are notes (anyone in `people`)
+            if current.history and current.status != current.history[-1].status:
+                raise TransitionError(
+                    f"`{record_id}` has status {current.status} but its last event says "
+                    f"{current.history[-1].status}: make them agree before adding a note"
+                )
+            status = current.status
         elif status == current.status:
             raise TransitionError(
                 f"`{record_id}` already has status {status} (to add a note or set fields without a "
@@ -199,8 +205,7 @@ def move_record(
         new_text = doc.join(new_yaml)
         problems = _validate(repo, rel_path, new_text, repo.now())
         if problems:
-            raise TransitionError(
-                f"move of {record_id} to {status} refused: {len(problems)} problem(s)", problems
-            )
+            what = f"note on {record_id}" if noting else f"move of {record_id} to {status}"
+            raise TransitionError(f"{what} refused: {len(problems)} problem(s)", problems)
         repo.write(rel_path, new_text)
     return rel_path

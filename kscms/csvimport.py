@@ -70,6 +70,13 @@ def read_table(file: Path, kind: str) -> Table:
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     table = Table(str(file))
+    try:
+        return _rows(file, kind, reader, table)
+    except csv.Error as exc:  # e.g. a cell over csv's field size limit (128 KiB)
+        raise ConfigError(f"{file}:{reader.line_num}: cannot read this CSV row: {exc}") from exc
+
+
+def _rows(file: Path, kind: str, reader: Any, table: Table) -> Table:
     header = next(reader, None)
     if header is None:
         raise ConfigError(f"{file} is empty: expected a header row {', '.join(COLUMNS[kind])}")

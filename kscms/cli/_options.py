@@ -69,9 +69,16 @@ class Moment(click.ParamType):  # type: ignore[type-arg]
             return value
         text = str(value).strip()
         try:
-            if len(text) == 10:
-                return dt.date.fromisoformat(text)
-            return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            moment = (
+                dt.date.fromisoformat(text)
+                if len(text) == 10
+                else dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            )
+            if moment.year not in range(
+                1900, 3000
+            ):  # as kscms.model.base.YEARS: beyond, zone arithmetic overflows
+                raise ValueError(moment)
+            return moment
         except ValueError:
             self.fail(
                 f"{value!r} is not an ISO date or time such as 2026-11-20 or 2026-11-20T09:30:00+01:00",

@@ -30,8 +30,8 @@ from kscms.cli._options import MOMENT, out_option
 @click.option(
     "--jobs",
     "-j",
-    type=click.IntRange(min=1),
-    help="Processes that read records and render their pages (default: one per CPU when many).",
+    type=click.IntRange(min=1, max=64),
+    help="Processes that read records and render their pages, 1-64 (default: one per CPU when many).",
 )
 @click.pass_obj
 def build_command(obj, out, public_only, as_of, cache_dir, no_cache, jobs):  # type: ignore[no-untyped-def]

@@ -36,6 +36,10 @@ def check_command(
     """
     from kscms.cli._output import echo_problems, summary
 
+    if base is not None and not base.strip():
+        raise click.UsageError("--base needs a Git ref, e.g. --base origin/main")
+    if actor is not None and not actor.strip():
+        raise click.UsageError("--actor needs the GitHub login that made the change")
     repo = obj.repo
     selected: list[str] | None = None
     if base:

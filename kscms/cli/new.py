@@ -76,7 +76,10 @@ def new_command(obj, record_type, kind, title, by, sets, body_file, body_text, a
             raise click.UsageError(f"--by is required: one of {', '.join(sorted(cfg.people))}")
         by = click.prompt("By (people key)", type=click.Choice(sorted(cfg.people)))
     known_person(cfg, by)
-    body = body_file.read() if body_file else (body_text or "")
+    try:
+        body = body_file.read() if body_file else (body_text or "")
+    except UnicodeDecodeError as exc:
+        raise click.UsageError(f"--body-file: byte {exc.start} is not UTF-8: save the file as UTF-8") from exc
     if not body and interactive and record_type == "compliment":
         body = (
             click.edit("\n# Write the compliment as it was made (lines starting with # are dropped)\n") or ""

@@ -39,6 +39,9 @@ class Period:
     def parse(cls, text: str) -> Period:
         """`2026` (a year), `2026-Q3` (a quarter) or `2026-07` (a month); ConfigError otherwise."""
         text = text.strip()
+        year_of = _YEAR.match(text) or _QUARTER.match(text) or _MONTH.match(text)
+        if year_of and int(year_of.group(1)) not in range(1900, 3000):  # as kscms.model.base.YEARS
+            raise ConfigError(f"--period {text!r}: the year must be from 1900 to 2999")
         if m := _YEAR.match(text):
             year = int(m.group(1))
             return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), text)

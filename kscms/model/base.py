@@ -5,11 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, Strict
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    Strict,
+)
 
 StrictBool = Annotated[bool, Strict()]
 StrictInt = Annotated[int, Strict()]
 Number = Annotated[float, Strict()]
+
+
+YEARS = range(1900, 3000)
+"""Years a record's dates and times may have: beyond them, time-zone arithmetic overflows (year 1 at
++14:00 is before the first representable moment) and no real record has them."""
 
 
 def _date_only(value: Any) -> Any:
@@ -18,7 +32,22 @@ def _date_only(value: Any) -> Any:
     return value
 
 
-Date = Annotated[dt.date, BeforeValidator(_date_only)]
+def _in_years(value: Any) -> Any:
+    if value.year not in YEARS:
+        raise ValueError(f"a year from {YEARS.start} to {YEARS.stop - 1}")
+    return value
+
+
+def _moment_only(value: Any) -> Any:
+    """A time as YAML reads it, or as written in quotes; not a number (pydantic would take 5 as
+    1970-01-01T00:00:05Z)."""
+    if not isinstance(value, dt.datetime | str):
+        raise ValueError("an ISO 8601 time with zone, e.g. 2026-11-20T09:30:00+01:00")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_only), AfterValidator(_in_years)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_moment_only), AfterValidator(_in_years)]
 
 
 def _private(model: BaseModel) -> dict[str, Any]:
@@ -38,7 +67,7 @@ class Block(BaseModel):
 class Event(Block):
     """One step in a record's history (append-only audit trail)."""
 
-    at: AwareDatetime = Field(description="ISO 8601 time with zone, e.g. 2026-11-20T09:30:00+01:00")
+    at: Moment = Field(description="ISO 8601 time with zone, e.g. 2026-11-20T09:30:00+01:00")
     """When it happened."""
     by: str = Field(description="people key of who did it")
     """Who did it (a people key)."""

@@ -64,7 +64,10 @@ class SiteServer:
         self._stop = threading.Event()
         self._seen: dict[str, tuple[int, int]] = {}
         self._parsed: dict[str, Any] = {}
-        self.rebuild()
+        if self.rebuild() is None:  # nothing built: never serve what OUT held (e.g. --out records)
+            from kscms.errors import ConfigError
+
+            raise ConfigError(f"the first build into {out} failed (above): nothing to serve")
         handler = functools.partial(_Handler, directory=str(self.out))
         self.httpd = http.server.ThreadingHTTPServer((host, port), handler)
         self.port = int(self.httpd.server_address[1])
