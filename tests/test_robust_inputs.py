@@ -97,3 +97,12 @@ def test_a_note_does_not_turn_a_status_mismatch_into_a_step(make_repo: Callable[
     result = run(root, "note", "C-20261102-printer", "--by", "anne", "--note", "x")
     assert result.exit_code == 1 and "make them agree before adding a note" in result.output
     assert (root / C_PATH).read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("command", [("init", "/proc/kscms-x"), ("build", "--out", "/proc/kscms-x")])
+def test_a_folder_the_file_system_refuses_is_a_clear_error(
+    make_repo: Callable[..., Path], command: tuple[str, ...]
+) -> None:
+    """/proc refuses new files: `kscms: No such file or directory (...)`, exit 2, not an internal error."""
+    result = run(make_repo(), *command)
+    assert result.exit_code == 2 and "kscms: No such file or directory (/proc/" in result.output

@@ -79,6 +79,10 @@ class LazyGroup(click.Group):
             ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
+        except OSError as exc:  # the file system said no (a read-only or virtual folder, a full disk)
+            where = f" ({exc.filename})" if exc.filename else ""
+            click.echo(f"kscms: {exc.strerror or exc}{where}", err=True)
+            ctx.exit(2)
         except Exception as exc:  # a bug: say so briefly, never dump a traceback on a user
             if os.environ.get("KSCMS_DEBUG"):
                 raise
