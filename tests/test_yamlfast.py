@@ -132,7 +132,9 @@ SCALARS = st.one_of(
     ),
     st.text(alphabet="ab :,-#&*!?[]{}'\"@%|>0123456789.\\", min_size=1, max_size=8),
 )
-KEYS = st.sampled_from(["a", "b", "id", "key_1", "_x", "1a", "a b", "a-b"])
+KEYS = st.sampled_from(["a", "b", "id", "key_1", "_x", "1a", "a b", "a-b", "a.b", "x-", "c.d_e"])
+COMMENTS = st.sampled_from(["", "", " # c", "  #c", " #", "#x", " # 'q' \"x\"", " # a: b"])
+"""What may follow a line: nothing, a comment, or a `#` that is part of the value."""
 
 
 @st.composite
@@ -140,12 +142,16 @@ def documents(draw: st.DrawFn) -> str:
     lines = []
     for _ in range(draw(st.integers(1, 6))):
         key = draw(KEYS)
-        shape = draw(st.sampled_from(["scalar", "map", "seq", "nested", "block-seq", "block-map", "raw"]))
+        shape = draw(
+            st.sampled_from(["scalar", "map", "seq", "nested", "block-seq", "block-map", "raw", "comment"])
+        )
         if shape == "scalar":
-            lines.append(f"{key}: {draw(SCALARS)}")
+            lines.append(f"{key}: {draw(SCALARS)}{draw(COMMENTS)}")
+        elif shape == "comment":
+            lines.append(draw(st.sampled_from(["# c", "  # c", "", "   ", "#", "# 'q' \"x\"", " #: x"])))
         elif shape == "map":
             entries = draw(st.lists(st.tuples(KEYS, SCALARS), max_size=3))
-            lines.append(f"{key}: {{" + ", ".join(f"{k}: {v}" for k, v in entries) + "}")
+            lines.append(f"{key}: {{" + ", ".join(f"{k}: {v}" for k, v in entries) + "}" + draw(COMMENTS))
         elif shape == "seq":
             lines.append(f"{key}: [" + ", ".join(draw(st.lists(SCALARS, max_size=3))) + "]")
         elif shape == "nested":
@@ -161,6 +167,8 @@ def documents(draw: st.DrawFn) -> str:
             lines.append(f"{key}:")
             for _ in range(draw(st.integers(0, 3))):
                 lines.append(f"{draw(st.sampled_from(['  ', '   ', '']))}{draw(KEYS)}: {draw(SCALARS)}")
+                if draw(st.booleans()):
+                    lines.append(draw(st.sampled_from(["  # c", "", "# c", "    # c"])))
         else:
             lines.append(draw(st.text(alphabet="ab: -#[]{},'\"\n", max_size=12)))
     return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\n\n"]))
@@ -199,12 +207,18 @@ PLAIN = st.one_of(
 @st.composite
 def plain_documents(draw: st.DrawFn) -> str:
     """Documents in (or near) the style kscms writes, so that most take the fast path."""
-    keys = draw(st.lists(st.sampled_from(["a", "b", "c", "d", "e", "id", "x_1"]), min_size=1, unique=True))
+    keys = draw(
+        st.lists(
+            st.sampled_from(["a", "b", "c", "d", "e", "id", "x_1", "x-1", "k.p"]), min_size=1, unique=True
+        )
+    )
     lines = []
     for key in keys:
+        if draw(st.booleans()):
+            lines.append(draw(st.sampled_from(["", "# c", "  # c: d"])))
         shape = draw(st.sampled_from(["scalar", "map", "seq", "nested", "history", "block-map"]))
         if shape == "scalar":
-            lines.append(f"{key}: {draw(PLAIN)}")
+            lines.append(f"{key}: {draw(PLAIN)}{draw(st.sampled_from(['', '  # c']))}")
         elif shape == "map":
             entries = draw(
                 st.lists(st.tuples(st.sampled_from("pqrs"), PLAIN), max_size=4, unique_by=lambda e: e[0])
@@ -221,7 +235,7 @@ def plain_documents(draw: st.DrawFn) -> str:
                 lines.append(f"{indent}- {{at: {draw(PLAIN)}, by: {draw(PLAIN)}}}")
         else:
             lines.append(f"{key}:")
-            for child in draw(st.lists(st.sampled_from("pqrs"), min_size=1, unique=True)):
+            for child in draw(st.lists(st.sampled_from(["p", "q", "r-s", "t.u"]), min_size=1, unique=True)):
                 lines.append(f"  {child}: {draw(PLAIN)}")
     return "\n".join(lines) + "\n"
 
