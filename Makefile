@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 KSCMS := $(BIN)/kscms
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve lint golden bench fuzz ci-dry clean install pyc
+.PHONY: site test serve lint golden lean-table bench fuzz ci-dry clean install pyc
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -39,6 +39,12 @@ lint: $(STAMP)
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden
+
+# the lean reader's table, derived from the pydantic models (after a change to a model)
+lean-table: $(STAMP)
+	$(BIN)/python -m kscms.model.lean_derive > kscms/model/lean_table.py.new
+	mv kscms/model/lean_table.py.new kscms/model/lean_table.py
+	$(BIN)/ruff format -q kscms/model/lean_table.py
 
 bench: pyc
 	bash bench/run.sh

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kscms.checks.changes import (
     Actor,
@@ -24,12 +25,24 @@ from kscms.checks.changes import (
     new_event_indices,
     unparsable_problem,
 )
-from kscms.config import CONFIG_NAME, Config, parse_config
+from kscms.config import CONFIG_NAME, parse_config
 from kscms.diagnostics import Problem
 from kscms.gitio import RECORDS_PREFIX, Change, GitRepo
 from kscms.model import decode_record, parse_front, parse_record
-from kscms.model.base import Record
-from kscms.repository import Repository
+from kscms.model.lean import NeedsModels
+
+if TYPE_CHECKING:
+    from kscms.config import Config
+    from kscms.model.base import Record
+    from kscms.repository import Repository
+
+LEAN_FIRST = True
+"""Judge a change with the lean reader first (no pydantic: `kscms.model.lean`), and with the
+models only when it cannot vouch for an input. The tests run every case both ways."""
+
+Facts = tuple[list["Change"], bool, bytes | None, dict[str, bytes]]
+"""What Git says: the changes, whether kscms.yaml changed, kscms.yaml at the base (if it did) and
+the old contents of the changed records by blob sha."""
 
 
 def is_record_path(path: str | None) -> bool:
@@ -41,24 +54,28 @@ def record_changes(changes: list[Change]) -> list[Change]:
     return [c for c in changes if is_record_path(c.path) or is_record_path(c.old_path)]
 
 
-def parse_version(raw: bytes, path: str) -> tuple[Record | None, list[Problem]]:
-    """A record from bytes read out of Git, named by `path`."""
+def parse_version(raw: bytes, path: str, *, lean: bool = False) -> tuple[Record | None, list[Problem]]:
+    """A record from bytes read out of Git, named by `path` (`lean`: see `parse_record`)."""
     text, problems = decode_record(raw, path)
-    return (None, problems) if text is None else parse_record(text, path)
+    if text is None and lean:
+        raise NeedsModels
+    return (None, problems) if text is None else parse_record(text, path, lean=lean)
 
 
-def config_from(raw: bytes | None) -> tuple[Config | None, list[Problem]]:
+def config_from(raw: bytes | None, *, lean: bool = False) -> tuple[Config | None, list[Problem]]:
     """A kscms.yaml read out of Git: (config, or None when invalid, and its problems); absent: (None, [])."""
     if raw is None:
         return None, []
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
+        if lean:
+            raise NeedsModels from None
         return None, [Problem(CONFIG_NAME, 1, "not-utf8", "kscms.yaml is not UTF-8: save it as UTF-8")]
-    return parse_config(text)
+    return parse_config(text, lean=lean)
 
 
-def read_since(root: Path, base: str) -> tuple[list[Change], bool, bytes | None, dict[str, bytes]]:
+def read_since(root: Path, base: str) -> Facts:
     """From Git: the changes since `base`, whether kscms.yaml changed, kscms.yaml at `base` (if it
     did) and the old contents of the changed records (by blob sha, streamed in one `cat-file`)."""
     with GitRepo(root) as git:
@@ -71,28 +88,27 @@ def read_since(root: Path, base: str) -> tuple[list[Change], bool, bytes | None,
     return changes, config_changed, base_config, blobs
 
 
-def _read_meanwhile(repo: Repository, base: str) -> tuple[list[Change], bool, bytes | None, dict[str, bytes]]:
-    """`read_since` in a thread, while this one reads kscms.yaml (its errors come first, exit 2) and
-    builds the file-name index of the tree."""
-    answer: list[tuple[list[Change], bool, bytes | None, dict[str, bytes]]] = []
-    failure: list[BaseException] = []
+class _GitAnswer(threading.Thread):
+    """`read_since` in a thread, while the caller reads kscms.yaml and lists the records."""
 
-    def ask_git() -> None:
+    def __init__(self, root: Path, base: str) -> None:
+        super().__init__(name="kscms-git")
+        self.root, self.base = root, base
+        self.facts: Facts | None = None
+        self.failure: BaseException | None = None
+
+    def run(self) -> None:
         try:
-            answer.append(read_since(repo.root, base))
-        except BaseException as exc:  # re-raised below, in the caller's thread
-            failure.append(exc)
+            self.facts = read_since(self.root, self.base)
+        except BaseException as exc:  # re-raised by `result`, in the caller's thread
+            self.failure = exc
 
-    worker = threading.Thread(target=ask_git, name="kscms-git")
-    worker.start()
-    try:
-        _ = repo.config
-        repo.ids  # noqa: B018 - the index that duplicate-id needs, built while Git answers
-    finally:
-        worker.join()
-    if failure:
-        raise failure[0]
-    return answer[0]
+    def result(self) -> Facts:
+        self.join()
+        if self.failure is not None:
+            raise self.failure
+        assert self.facts is not None
+        return self.facts
 
 
 def _change_problems(
@@ -112,7 +128,7 @@ def _change_problems(
     problems: list[Problem] = []
     old = None
     if old_raw is not None:
-        old, old_problems = parse_version(old_raw, change.old_path or change.path)
+        old, old_problems = parse_version(old_raw, change.old_path or change.path, lean=repo.lean)
         if old is None:
             return [unparsable_problem(change.path, f"at {base}", old_problems)]
         problems += check_immutable(old, new, f"at {base}")
@@ -139,9 +155,33 @@ def _immutable_as_written(
 
 
 def check_since(repo: Repository, base: str, actor: str | None) -> tuple[list[Problem], int]:
-    """Every problem of the records changed since commit `base`, and how many records were checked."""
-    changes, config_changed, base_raw, blobs = _read_meanwhile(repo, base)
-    base_config = config_from(base_raw)[0] if config_changed else None
+    """Every problem of the records changed since commit `base`, and how many records were checked.
+
+    Git answers in a thread meanwhile. The change is judged with the lean reader first; when it
+    cannot vouch for kscms.yaml or a record (old or new), with the pydantic models, which report
+    every problem. Either way the same problems come out: the lean reader only saves the time.
+    """
+    git = _GitAnswer(repo.root, base)
+    git.start()
+    try:
+        if LEAN_FIRST:
+            lean = repo.twin(lean=True)
+            try:
+                _ = lean.config
+                lean.ids  # noqa: B018 - the index that duplicate-id needs, built while Git answers
+                return _judge(lean, base, actor, git.result())
+            except NeedsModels:
+                repo = lean.twin(lean=False)
+        _ = repo.config  # configuration errors first (exit 2)
+        repo.ids  # noqa: B018
+        return _judge(repo, base, actor, git.result())
+    finally:
+        git.join()
+
+
+def _judge(repo: Repository, base: str, actor: str | None, facts: Facts) -> tuple[list[Problem], int]:
+    changes, config_changed, base_raw, blobs = facts
+    base_config = config_from(base_raw, lean=repo.lean)[0] if config_changed else None
     records = record_changes(changes)
     problems = repo.check(None if config_changed else [c.path for c in records if c.status != "D"])
     count = len(repo.record_paths()) if config_changed else len(records)

@@ -1,167 +1,73 @@
-"""kscms.yaml: the organisation's configuration, validated with exact lines (SPEC section 2)."""
+"""kscms.yaml: the organisation's configuration, read with exact lines (SPEC section 2).
+
+A valid kscms.yaml is read by `kscms.model.lean` when the caller asks for it (`lean=True`), without
+importing pydantic; otherwise, and whenever the lean reader cannot vouch for the file, the pydantic
+schema in `kscms.model.config` validates it and explains every problem. The schema's classes are
+also importable from here (`from kscms.config import Config`), loaded on first use.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator
+from typing import TYPE_CHECKING, Any
 
 from kscms.diagnostics import Problem
 from kscms.errors import ConfigError
 from kscms.kpi.ids import KPI_IDS
 from kscms.workflow.builtin import BUILTIN
-from kscms.workflow.spec import Workflow
-from kscms.yamlio import Parsed, load
+
+if TYPE_CHECKING:
+    from kscms.model.config import (  # re-exported (see __all__), loaded on first use by __getattr__
+        Config,
+        Named,
+        Norms,
+        Person,
+        Segment,
+        Site,
+        Target,
+        Team,
+        WorkflowOverride,
+    )
+    from kscms.yamlio import Parsed
 
 CONFIG_NAME = "kscms.yaml"
 ROLES = ("coordinator", "giver", "decider", "analyst")
 """Roles that grant something: the ones a workflow's `permissions` may name."""
 CONTRIBUTOR = "contributor"
 """Everyone is a contributor (SPEC section 2): a person may list it, but it grants nothing more."""
-Role = Literal["coordinator", "giver", "decider", "analyst", "contributor"]
-Number = Annotated[float, Strict()]
+MAX_BYTES = 1 << 20
+
+__all__ = [
+    "CONFIG_NAME",
+    "ROLES",
+    "CONTRIBUTOR",
+    "parse_config",
+    "load_config",
+    "references",
+    # the pydantic schema (kscms.model.config), imported on first use
+    "Config",
+    "Named",
+    "Norms",
+    "Person",
+    "Segment",
+    "Site",
+    "Target",
+    "Team",
+    "WorkflowOverride",
+]
+_SCHEMA_NAMES = frozenset(__all__[__all__.index("Config") :])
 
 
-class _Strict(BaseModel):
-    # defer_build: a validator is built on first use, not at import (a command pays only for what it validates)
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+def __getattr__(name: str) -> Any:
+    """The pydantic schema's classes, imported when first asked for (PEP 562)."""
+    if name in _SCHEMA_NAMES:
+        from kscms.model import config_models
+
+        return getattr(config_models(), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class Person(_Strict):
-    name: str = Field(description="full name, shown internally (and publicly only as a consenting receiver)")
-    github: str | None = Field(None, description="GitHub login, for `check --actor` and CODEOWNERS")
-    email: str | None = Field(None, description="internal contact address")
-    roles: list[Role] = Field(
-        default_factory=list,
-        description="coordinator, giver, decider, analyst; contributor (everyone is one) grants nothing more",
-    )
-    team: str | None = Field(None, description="team key")
-    manages: list[str] = Field(default_factory=list, description="team keys this person manages")
-
-
-class Team(_Strict):
-    name: str
-    manager: str | None = Field(None, description="people key of the manager (the default giver)")
-
-
-class Named(_Strict):
-    name: str
-    description: str | None = None
-
-
-class Segment(_Strict):
-    name: str | None = None
-    feedback: str = Field("email", description="how this segment hears back: personal, email, ...")
-
-
-class Site(_Strict):
-    title: str = "Complimenten & verbeteringen"
-    base_url: str = "/"
-
-
-class Norms(_Strict):
-    compliment_given_days: Number = 5
-    complaint_acknowledge_days: Number = 1
-    complaint_resolve_days: Number = 10
-    proposer_feedback_days: Number = 7
-
-
-class Target(_Strict):
-    min: Number | None = None
-    max: Number | None = None
-
-
-class WorkflowOverride(_Strict):
-    statuses: dict[str, str] | None = Field(
-        None, description="custom status -> the built-in stage it stands for"
-    )
-    transitions: dict[str, list[str]] | None = Field(None, description="status -> next statuses")
-    permissions: dict[str, list[str]] | None = Field(None, description="status -> roles, or @giver / @owner")
-
-
-class Config(_Strict):
-    """The validated contents of kscms.yaml."""
-
-    organisation: str
-    language: Literal["nl", "en"] = "nl"
-    timezone: str = "Europe/Amsterdam"
-    strategy: Literal["customer_intimacy", "product_leadership", "operational_excellence"] = (
-        "customer_intimacy"
-    )
-    site: Site = Field(default_factory=Site)
-    people: dict[str, Person] = Field(default_factory=dict)
-    teams: dict[str, Team] = Field(default_factory=dict)
-    departments: dict[str, Named] = Field(default_factory=dict)
-    themes: dict[str, Named] = Field(default_factory=dict)
-    segments: dict[str, Segment] = Field(default_factory=dict)
-    norms: Norms = Field(default_factory=Norms)
-    targets: dict[str, Target] = Field(default_factory=dict)
-    workflows: dict[Literal["signal", "complaint", "compliment", "improvement"], WorkflowOverride] = Field(
-        default_factory=dict
-    )
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"an IANA time zone such as Europe/Amsterdam, not {value!r}") from exc
-        return value
-
-    @cached_property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    @cached_property
-    def workflows_by_name(self) -> dict[str, Workflow]:
-        overrides: dict[str, WorkflowOverride] = {str(k): v for k, v in self.workflows.items()}
-        return {name: _merge(BUILTIN[name], overrides.get(name)) for name in BUILTIN}
-
-    def people_with_role(self, role: str) -> list[str]:
-        return sorted(k for k, p in self.people.items() if role in p.roles)
-
-    def person_by_github(self, login: str) -> str | None:
-        low = login.lower()
-        for key, person in self.people.items():
-            if person.github and person.github.lower() == low:
-                return key
-        return None
-
-    def team_manager(self, team: str) -> str | None:
-        t = self.teams.get(team)
-        if t and t.manager:
-            return t.manager
-        for key, person in self.people.items():
-            if team in person.manages:
-                return key
-        return None
-
-    def local_date(self, moment: dt.datetime) -> dt.date:
-        return moment.astimezone(self.tz).date()
-
-
-def _merge(base: Workflow, override: WorkflowOverride | None) -> Workflow:
-    """Apply a kscms.yaml `workflows:` override to a built-in workflow."""
-    if override is None:
-        return base
-    stages = dict(override.statuses) if override.statuses else dict(base.stages)
-    if override.transitions is not None:
-        transitions = {k: tuple(v) for k, v in override.transitions.items()}
-    else:
-        transitions = {a: tuple(b for b in stages if stages[b] in base.allowed(stages[a])) for a in stages}
-    permissions = {s: base.permissions.get(st, ()) for s, st in stages.items() if st in base.permissions}
-    if override.permissions:
-        permissions.update({k: tuple(v) for k, v in override.permissions.items()})
-    initial = tuple(s for s, st in stages.items() if st in base.initial)
-    return Workflow(base.name, initial, transitions, stages, permissions, base.guards)
-
-
-def _references(config: Config, parsed: Parsed, path: str) -> list[Problem]:
+def references(config: Config, parsed: Parsed, path: str) -> list[Problem]:
     """People, teams and roles that point at nothing."""
     problems = []
 
@@ -224,8 +130,20 @@ def _references(config: Config, parsed: Parsed, path: str) -> list[Problem]:
     return problems
 
 
-def parse_config(text: str, path: str = CONFIG_NAME) -> tuple[Config | None, list[Problem]]:
-    """Validate the text of kscms.yaml: (config or None, problems)."""
+def parse_config(
+    text: str, path: str = CONFIG_NAME, *, lean: bool = False
+) -> tuple[Config | None, list[Problem]]:
+    """Validate the text of kscms.yaml: (config or None, problems).
+
+    `lean`: read a valid file without pydantic (`kscms.model.lean`); a file the lean reader cannot
+    vouch for raises `NeedsModels`, and the caller reads it again without `lean`.
+    """
+    if lean:
+        from kscms.model.lean import lean_config
+
+        return lean_config(text, path), []
+    from kscms.yamlio import load
+
     parsed = load(text)
     problems = [Problem(path, i.line, i.code, i.message, field=i.field) for i in parsed.issues]
     if parsed.data is None and not problems:
@@ -236,30 +154,38 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> tuple[Config | None, lis
         return None, problems
     if not isinstance(parsed.data, dict):
         return None, [Problem(path, 1, "bad-type", "kscms.yaml holds no mapping: write `key: value` lines")]
+    from kscms.model import config_models
+
+    model = config_models().Config
+    from pydantic import ValidationError
+
     try:
-        config = Config.model_validate(parsed.data)
+        config = model.model_validate(parsed.data)
     except ValidationError as exc:
         from kscms.validation import problems_from_validation
 
-        return None, problems_from_validation(exc, Config, parsed, path)
-    problems = _references(config, parsed, path)
+        return None, problems_from_validation(exc, model, parsed, path)
+    problems = references(config, parsed, path)
     return (None if problems else config), problems
 
 
-def load_config(root: Path) -> Config:
-    """Read and validate `root/kscms.yaml`; raise ConfigError listing every problem."""
+def load_config(root: Path, *, lean: bool = False) -> Config:
+    """Read and validate `root/kscms.yaml`; raise ConfigError listing every problem.
+
+    `lean`: as in `parse_config`, and a file with any problem raises `NeedsModels` too.
+    """
     file = root / CONFIG_NAME
     try:
         raw = file.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read {file}: {exc.strerror}") from exc
-    if len(raw) > 1 << 20:
+    if len(raw) > MAX_BYTES:
         raise ConfigError(f"{file} is larger than 1 MiB")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{CONFIG_NAME}: not UTF-8 at byte {exc.start}: save it as UTF-8") from exc
-    config, problems = parse_config(text)
+    config, problems = parse_config(text, lean=lean)
     if config is None:
         raise ConfigError(f"{CONFIG_NAME} has {len(problems)} problem(s)", problems)
     return config

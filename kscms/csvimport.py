@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from kscms.diagnostics import Problem
 from kscms.errors import ConfigError, RecordError
-from kscms.model.signal import CHANNELS, WEIGHT_EPSILON, WEIGHT_TOLERANCE
+from kscms.model.kinds import CHANNELS, WEIGHT_EPSILON, WEIGHT_TOLERANCE
 
 if TYPE_CHECKING:
     from kscms.repository import Repository

@@ -10,13 +10,16 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from kscms.config import CONFIG_NAME, Config, load_config
+from kscms.config import CONFIG_NAME, load_config
 from kscms.diagnostics import Problem
 from kscms.errors import ConfigError, KscmsError, RecordError, UsageError
 from kscms.model import decode_record, parse_record_both
-from kscms.model.base import Record
+
+if TYPE_CHECKING:
+    from kscms.config import Config
+    from kscms.model.base import Record
 
 RECORDS_DIR = "records"
 PARALLEL_MIN = 1500
@@ -142,17 +145,27 @@ def record_lock(path: Path, label: str) -> Iterator[None]:
 class Repository:
     """A kscms data repository on disk (a Git work tree with kscms.yaml and records/)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, lean: bool = False) -> None:
         self.root = root
+        self.lean = lean
+        """Read kscms.yaml and records with the lean reader (`kscms.model.lean`, no pydantic): what
+        it cannot vouch for (any invalid input) raises `NeedsModels` instead of giving problems."""
         self._cache: dict[str, tuple[Record | None, list[Problem]]] = {}
 
     @classmethod
     def open(cls, root: Path | None = None) -> Repository:
         return cls(root.resolve() if root else find_root())
 
+    def twin(self, *, lean: bool) -> Repository:
+        """The same repository read the other way; the file listing, when made, is shared."""
+        other = Repository(self.root, lean=lean)
+        if "_listing" in self.__dict__:
+            other.__dict__["_listing"] = self.__dict__["_listing"]
+        return other
+
     @cached_property
     def config(self) -> Config:
-        return load_config(self.root)
+        return load_config(self.root, lean=self.lean)
 
     @property
     def records_dir(self) -> Path:
@@ -253,8 +266,14 @@ class Repository:
         if hit is not None:
             return hit
         text, problems = self.read_text(rel_path)
-        if text is None:
-            result: tuple[Record | None, list[Problem]] = (None, problems)
+        if self.lean:
+            from kscms.model.lean import NeedsModels, lean_record
+
+            if text is None:
+                raise NeedsModels
+            result: tuple[Record | None, list[Problem]] = (lean_record(text, rel_path), [])
+        elif text is None:
+            result = (None, problems)
         else:
             record, _data, problems = parse_record_both(text, rel_path, fast=True)
             if record is not None:
@@ -292,7 +311,7 @@ class Repository:
     def _parse_many(self, paths: list[str]) -> list[tuple[Record | None, list[Problem]]]:
         """Parse many records, in worker processes when there are enough of them to pay off."""
         todo = [p for p in paths if p not in self._cache]
-        workers = _workers(len(todo))
+        workers = 1 if self.lean else _workers(len(todo))  # workers send back data for the models
         if workers > 1:
             from kscms.model import record_from_data
 
@@ -325,7 +344,7 @@ class Repository:
         workers = _workers(len(selected))
         if workers > 1:
             _ = self.ids  # build the index once, before the workers fork
-            for found in _in_pool(workers, _check_chunk, self.root, selected, moment):
+            for found in _in_pool(workers, _check_chunk, self.root, selected, moment, lean=self.lean):
                 problems.extend(found)
         else:
             problems.extend(_check_paths(self, selected, moment))
@@ -365,21 +384,24 @@ def _workers(count: int) -> int:
     return max(1, min(int(os.environ.get("KSCMS_WORKERS", "0")) or (os.cpu_count() or 1), 8))
 
 
-def _in_pool(workers: int, func, root: Path, paths: list[str], *args):  # type: ignore[no-untyped-def]
-    """Run `func(chunk, *args)` over chunks of `paths` in `workers` processes, in order."""
+def _in_pool(workers: int, func, root: Path, paths: list[str], *args, lean: bool = False):  # type: ignore[no-untyped-def]
+    """Run `func(chunk, *args)` over chunks of `paths` in `workers` processes, in order (each with
+    a Repository of `root`, lean or not)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     size = max(200, len(paths) // (workers * 4) + 1)
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(root,)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(root, lean)
+    ) as pool:
         yield from pool.map(func, chunks, *[[a] * len(chunks) for a in args])
 
 
-def _init_worker(root: Path) -> None:
+def _init_worker(root: Path, lean: bool) -> None:
     global _WORKER_REPO
-    _WORKER_REPO = Repository(root)
+    _WORKER_REPO = Repository(root, lean=lean)
 
 
 def _parse_chunk(paths: list[str]) -> list[tuple[str, Any, list[Problem]]]:

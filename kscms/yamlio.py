@@ -8,6 +8,9 @@ right line and a rewrite can touch only the lines that change.
 
 Scalars are read strictly: only `true` and `false` are booleans, integers are decimal, no octal or
 sexagesimal numbers, dates and datetimes are ISO 8601. Anything else is text.
+
+PyYAML is imported on the first `load` or dump: `kscms.yamlfast` reads the plain style of records
+with `resolve_plain` alone, and a command that reads only such text never pays for the import.
 """
 
 from __future__ import annotations
@@ -17,8 +20,6 @@ import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
-
-import yaml
 
 MAX_DEPTH = 32
 MAX_INT_DIGITS = 18
@@ -153,6 +154,8 @@ class _Frame:
 
 def load(text: str, line_offset: int = 0) -> Parsed:
     """Read one YAML document strictly. Line numbers in the result are `line_offset` + 1-based."""
+    import yaml
+
     parsed = Parsed(None)
     try:
         _build(text, line_offset, parsed)
@@ -182,19 +185,18 @@ def load(text: str, line_offset: int = 0) -> Parsed:
     return parsed
 
 
-_SCALAR = yaml.ScalarEvent
-_MAP_START = yaml.MappingStartEvent
-_SEQ_START = yaml.SequenceStartEvent
-_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-_SKIP = (yaml.StreamStartEvent, yaml.DocumentEndEvent)
-
-
 def _refuse(issues: list[YamlIssue], line: int, code: str, message: str) -> None:
     issues.append(YamlIssue(line, code, message))
     raise _TooDeep
 
 
 def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 - one hot event loop
+    import yaml
+
+    scalar_event = yaml.ScalarEvent
+    map_start = yaml.MappingStartEvent
+    seq_start = yaml.SequenceStartEvent
+    end_events = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     loader = yaml.CSafeLoader(text)
     issues = parsed.issues
     locs = parsed.locs
@@ -206,7 +208,7 @@ def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 -
         while True:
             ev: Any = get_event()
             cls = type(ev)
-            if cls is _SCALAR:
+            if cls is scalar_event:
                 mark = ev.start_mark
                 line = line_offset + mark.line + 1
                 if ev.anchor is not None or ev.tag is not None:
@@ -273,7 +275,7 @@ def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 -
                     )
                     parent.value.append(value)
                 continue
-            if cls is _MAP_START or cls is _SEQ_START:
+            if cls is map_start or cls is seq_start:
                 mark = ev.start_mark
                 line = line_offset + mark.line + 1
                 if ev.anchor is not None or ev.tag is not None:
@@ -286,7 +288,7 @@ def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 -
                         f"nesting deeper than {MAX_DEPTH} levels: flatten the data",
                     )
                 parent = stack[-1] if stack else None
-                is_map = cls is _MAP_START
+                is_map = cls is map_start
                 value = {} if is_map else []
                 flow = bool(ev.flow_style)
                 if parent is None:
@@ -313,7 +315,7 @@ def _build(text: str, line_offset: int, parsed: Parsed) -> None:  # noqa: C901 -
                 locs[path] = loc
                 stack.append(_Frame(value, path, loc, is_map))
                 continue
-            if cls in _ENDS:
+            if cls in end_events:
                 frame = stack.pop()
                 loc = frame.loc
                 end = ev.end_mark.index if frame.flow else frame.last_end
@@ -396,6 +398,8 @@ def _plain_ok(text: str) -> bool:
 
 
 def _quoted(text: str) -> str:
+    import yaml
+
     out = yaml.dump(text, Dumper=yaml.CSafeDumper, default_style='"', allow_unicode=True, width=10**9)
     return out[: -len("\n...\n")] if out.endswith("\n...\n") else out.rstrip("\n")
 

@@ -1,7 +1,8 @@
 """`kscms check --base REF [--actor LOGIN]` on real Git repositories with a base and feature branches.
 
 Each test branches off `main` (the base), changes records the way a pull request would, and
-asserts the exit code and the exact `PATH:LINE: error[CODE]` lines.
+asserts the exit code and the exact `PATH:LINE: error[CODE]` lines, once with the lean reader
+first (as kscms runs) and once with the pydantic models alone.
 """
 
 from __future__ import annotations
@@ -35,6 +36,14 @@ REGISTERED_TEXT = COMPLIMENT_TEXT.replace(
 ).replace("status: forwarded", "status: registered")
 """The compliment before the coordinator forwarded it."""
 GIVEN_BY_MARJA = "{at: 2026-11-06T09:00:00+01:00, by: marja, status: given}"
+
+
+@pytest.fixture(autouse=True, params=["lean", "models"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every case runs twice: as kscms runs it (the lean reader first, the pydantic models for
+    what it cannot vouch for), and with the models alone. Both must say exactly the same."""
+    monkeypatch.setattr("kscms.changes.LEAN_FIRST", request.param == "lean")
+    return str(request.param)
 
 
 @pytest.fixture

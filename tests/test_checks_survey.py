@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from kscms import csvimport
 from kscms.cli import cli
-from kscms.model.signal import WEIGHT_TOLERANCE, WEIGHT_WARNING
+from kscms.model.kinds import WEIGHT_TOLERANCE, WEIGHT_WARNING
 
 REL = "records/signals/2026/S-20261118-kto-q4.md"
 

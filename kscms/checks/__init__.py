@@ -7,6 +7,7 @@ Parsing problems (yaml-*, front-matter, missing-field, unknown-field, bad-type) 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from kscms.checks.context import CheckContext
 from kscms.checks.history import check_history
@@ -14,9 +15,11 @@ from kscms.checks.privacy import check_personal_data
 from kscms.checks.references import check_identity, check_keys, check_links
 from kscms.checks.survey import check_survey_weights
 from kscms.diagnostics import Problem
-from kscms.model.base import Record
 
-Rule = Callable[[Record, CheckContext], Iterator[Problem]]
+if TYPE_CHECKING:
+    from kscms.model.base import Record
+
+Rule = Callable[["Record", CheckContext], Iterator[Problem]]
 
 RULES: tuple[tuple[str, Rule], ...] = (
     ("identity", check_identity),

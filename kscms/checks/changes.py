@@ -14,12 +14,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kscms.config import Config
 from kscms.diagnostics import Problem
-from kscms.model.base import Event, Record
 from kscms.workflow.engine import describe_permission, holders_by_event, may_move, workflow_for
+
+if TYPE_CHECKING:
+    from kscms.config import Config
+    from kscms.model.base import Event, Record
 
 IMMUTABLE_FIELDS = ("id", "type", "created")
 BACKDATE_LIMIT = dt.timedelta(hours=24)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from kscms.config import Config
-from kscms.model.base import Record
+if TYPE_CHECKING:
+    from kscms.config import Config
+    from kscms.model.base import Record
 
 
 @dataclass

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from kscms.checks.context import CheckContext
 from kscms.diagnostics import Problem
-from kscms.model.base import Record
 from kscms.workflow.engine import replay
+
+if TYPE_CHECKING:
+    from kscms.model.base import Record
 
 
 def check_history(record: Record, ctx: CheckContext) -> Iterator[Problem]:

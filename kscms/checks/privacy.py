@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from kscms.checks.context import CheckContext
 from kscms.diagnostics import Problem
-from kscms.model.base import Record
-from kscms.model.compliment import Compliment
-from kscms.model.signal import Signal
+from kscms.model.kinds import Compliment, Signal
+
+if TYPE_CHECKING:
+    from kscms.model.base import Record
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w+])(?:\+|00)?(?:\d[\s().-]?){9,13}\d(?!\w)")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from kscms.checks.context import CheckContext
 from kscms.diagnostics import Problem
-from kscms.model.base import Record
-from kscms.model.compliment import Compliment
 from kscms.model.ids import LETTER_TYPES, id_date, id_problem, relative_path
-from kscms.model.improvement import Improvement
-from kscms.model.signal import KIND_BLOCKS, Signal
+from kscms.model.kinds import KIND_BLOCKS, Compliment, Improvement, Signal
 from kscms.workflow.builtin import ACCEPTED_OR_FURTHER
+
+if TYPE_CHECKING:
+    from kscms.model.base import Record
 
 
 def check_identity(record: Record, ctx: CheckContext) -> Iterator[Problem]:

@@ -6,11 +6,14 @@ A warning, not an error: SPEC says "~1", and weights rounded by hand are rarely 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from kscms.checks.context import CheckContext
 from kscms.diagnostics import Problem
-from kscms.model.base import Record
-from kscms.model.signal import WEIGHT_EPSILON, WEIGHT_WARNING, Signal
+from kscms.model.kinds import WEIGHT_EPSILON, WEIGHT_WARNING, Signal
+
+if TYPE_CHECKING:
+    from kscms.model.base import Record
 
 
 def check_survey_weights(record: Record, ctx: CheckContext) -> Iterator[Problem]:

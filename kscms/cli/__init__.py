@@ -103,10 +103,8 @@ class Context:
     @property
     def repo(self) -> Any:
         if self._repo is None:
-            from kscms.heap import settled_heap
+            from kscms.repository import Repository  # no pydantic: models load when first needed
 
-            with settled_heap():  # pydantic and the models: many objects, no garbage
-                from kscms.repository import Repository
             self._repo = Repository.open(self.root)
         return self._repo
 

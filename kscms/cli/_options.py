@@ -74,9 +74,9 @@ class Moment(click.ParamType):  # type: ignore[type-arg]
                 if len(text) == 10
                 else dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
             )
-            if moment.year not in range(
-                1900, 3000
-            ):  # as kscms.model.base.YEARS: beyond, zone arithmetic overflows
+            from kscms.model.kinds import YEARS  # beyond them, zone arithmetic overflows
+
+            if moment.year not in YEARS:
                 raise ValueError(moment)
             return moment
         except ValueError:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from kscms.errors import ConfigError
+from kscms.model.kinds import YEARS
 
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
@@ -40,7 +41,7 @@ class Period:
         """`2026` (a year), `2026-Q3` (a quarter) or `2026-07` (a month); ConfigError otherwise."""
         text = text.strip()
         year_of = _YEAR.match(text) or _QUARTER.match(text) or _MONTH.match(text)
-        if year_of and int(year_of.group(1)) not in range(1900, 3000):  # as kscms.model.base.YEARS
+        if year_of and int(year_of.group(1)) not in YEARS:
             raise ConfigError(f"--period {text!r}: the year must be from 1900 to 2999")
         if m := _YEAR.match(text):
             year = int(m.group(1))

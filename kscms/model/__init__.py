@@ -1,19 +1,28 @@
-"""Records: parse a file's text into a validated Signal, Compliment or Improvement, or problems."""
+"""Records: parse a file's text into a validated Signal, Compliment or Improvement, or problems.
+
+The pydantic models (`kscms.model.base`, `.signal`, `.compliment`, `.improvement`) are imported on
+first use: `kscms --help` and a lean read (`kscms.model.lean`, for `check --base`) never load
+pydantic. `from kscms.model import Signal` still works; it imports the models then.
+"""
 
 from __future__ import annotations
 
+import functools
 import sys
-from typing import Any
-
-from pydantic import ValidationError
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from kscms.diagnostics import Problem
 from kscms.frontmatter import FrontMatterError, split
-from kscms.model.base import Block, Event, Record
-from kscms.model.compliment import Compliment
-from kscms.model.improvement import Improvement
-from kscms.model.signal import Signal
-from kscms.yamlio import Parsed, load
+
+if TYPE_CHECKING:  # re-exported (see __all__), loaded on first use by __getattr__
+    from kscms.model.base import Event, Record
+    from kscms.model.compliment import Compliment
+    from kscms.model.improvement import Improvement
+    from kscms.model.signal import Signal
+    from kscms.yamlio import Parsed
+
+    MODELS: dict[str, type[Record]]
 
 __all__ = [
     "Record",
@@ -26,7 +35,48 @@ __all__ = [
     "decode_record",
 ]
 
-MODELS: dict[str, type[Record]] = {"signal": Signal, "compliment": Compliment, "improvement": Improvement}
+
+@functools.cache
+def record_models() -> dict[str, type[Record]]:
+    """The pydantic record model of each type, imported on first use.
+
+    Importing pydantic and the models makes many objects and no garbage: the collector is paused
+    meanwhile, and what they made is frozen out of later collections (`kscms.heap`).
+    """
+    from kscms.heap import settled_heap
+
+    with settled_heap():
+        from kscms.model.compliment import Compliment
+        from kscms.model.improvement import Improvement
+        from kscms.model.signal import Signal
+    return {"signal": Signal, "compliment": Compliment, "improvement": Improvement}
+
+
+@functools.cache
+def config_models() -> ModuleType:
+    """`kscms.model.config`, the pydantic schema of kscms.yaml, imported on first use."""
+    from kscms.heap import settled_heap
+
+    with settled_heap():
+        from kscms.model import config
+
+    return config
+
+
+def __getattr__(name: str) -> Any:
+    """The record models, imported when first asked for (PEP 562)."""
+    if name == "MODELS":
+        return record_models()
+    if name in ("Record", "Event"):
+        record_models()
+        from kscms.model import base
+
+        return getattr(base, name)
+    if name in ("Signal", "Compliment", "Improvement"):
+        return record_models()[name.lower()]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 MAX_BYTES = 1 << 20
 PLAIN_MAX = 32 * 1024
 """Front matter longer than this (a record's is about 1 KB) skips the fast reader: a huge file is
@@ -75,6 +125,8 @@ def cap_problems(problems: list[Problem]) -> list[Problem]:
 
 def parse_front(text: str, path: str) -> tuple[Parsed | None, str, int, list[Problem]]:
     """Front matter to data with positions: (parsed, body, body_line, problems)."""
+    from kscms.yamlio import load
+
     try:
         doc = split(text)
     except FrontMatterError as exc:
@@ -90,12 +142,18 @@ def parse_front(text: str, path: str) -> tuple[Parsed | None, str, int, list[Pro
     return (None if problems else parsed), doc.body, doc.body_line, problems
 
 
-def parse_record(text: str, path: str) -> tuple[Record | None, list[Problem]]:
+def parse_record(text: str, path: str, *, lean: bool = False) -> tuple[Record | None, list[Problem]]:
     """Validate one record's text. Returns the record (None when unusable) and every problem found.
 
     A valid record in the plain style is read by `kscms.yamlfast` with the line of each field
     (what its problems need); anything else by `yamlio.load`, so problems are the same either way.
+    `lean`: read a valid record without pydantic (`kscms.model.lean`); a record the lean reader
+    cannot vouch for raises `NeedsModels`, and the caller reads it again without `lean`.
     """
+    if lean:
+        from kscms.model.lean import lean_record
+
+        return lean_record(text, path), []
     found = _parse_plain(text, path, lines=True)
     if found is not None:
         return found[0], []
@@ -108,7 +166,7 @@ def parse_record(text: str, path: str) -> tuple[Record | None, list[Problem]]:
 def _validated(parsed: Parsed, body: str, body_line: int, path: str) -> tuple[Record | None, list[Problem]]:
     data = parsed.data
     rtype = data.get("type")
-    model = MODELS.get(rtype) if isinstance(rtype, str) else None
+    model = record_models().get(rtype) if isinstance(rtype, str) else None
     if model is None:
         line = parsed.line_of(("type",))
         found = "missing" if rtype is None else f"`{rtype}`"
@@ -121,6 +179,8 @@ def _validated(parsed: Parsed, body: str, body_line: int, path: str) -> tuple[Re
                 field="type",
             )
         ]
+    from pydantic import ValidationError
+
     try:
         record = model.model_validate(data)
     except ValidationError as exc:
@@ -165,21 +225,26 @@ def _share_fields_set(model: Any) -> None:
     serializer needs a `set`, not a frozenset); a process that holds every record (the site build)
     keeps a few dozen instead of one per record, event and block.
     """
-    names = frozenset(model.__pydantic_fields_set__)
-    object.__setattr__(model, "__pydantic_fields_set__", _FIELDS_SETS.setdefault(names, set(names)))
-    for value in model.__dict__.values():
-        if isinstance(value, Block):
-            _share_fields_set(value)
-        elif isinstance(value, list):
-            for item in value:
-                if isinstance(item, Block):
-                    _share_fields_set(item)
+    from kscms.model.base import Block
+
+    def share(model: Any) -> None:
+        names = frozenset(model.__pydantic_fields_set__)
+        object.__setattr__(model, "__pydantic_fields_set__", _FIELDS_SETS.setdefault(names, set(names)))
+        for value in model.__dict__.values():
+            if isinstance(value, Block):
+                share(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, Block):
+                        share(item)
+
+    share(model)
 
 
 def record_from_data(data: RecordData, path: str, file: str) -> Record:
     """Rebuild a record that validated elsewhere (a worker process); positions are read lazily from `file`."""
     fields, body, body_line = data
-    record = MODELS[fields["type"]].model_validate(_shared(fields))
+    record = record_models()[fields["type"]].model_validate(_shared(fields))
     _share_fields_set(record)
     _attach(record, path, body, body_line)
     record._file = file
@@ -212,6 +277,8 @@ def _parse_plain(
         data = load_plain(doc.yaml)
     if not data:
         return None
+    from kscms.yamlio import Parsed
+
     record, _problems = _validated(Parsed(data), doc.body, doc.body_line, path)
     if record is None:
         return None
@@ -226,15 +293,19 @@ def parse_record_data(text: str, path: str) -> tuple[RecordData | None, list[Pro
 
 
 def parse_record_both(
-    text: str, path: str, fast: bool = False
+    text: str, path: str, fast: bool = False, *, lean: bool = False
 ) -> tuple[Record | None, RecordData | None, list[Problem]]:
     """`parse_record` that also returns a valid record's plain data (to send to another process).
 
     `fast`: try `kscms.yamlfast` first (a valid record in the plain style comes back without
     positions; `Record.locs` reads them from the file when a problem needs a line). Anything it
     does not read, or a record that does not validate, goes through the full reader, so problems
-    are the same either way.
+    are the same either way. `lean`: as in `parse_record` (no plain data comes back).
     """
+    if lean:
+        from kscms.model.lean import lean_record
+
+        return lean_record(text, path), None, []
     if fast:
         found = _parse_plain(text, path)
         if found is not None:

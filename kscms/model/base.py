@@ -16,14 +16,12 @@ from pydantic import (
     Strict,
 )
 
+from kscms.model.behaviour import Positions, RecordBehaviour
+from kscms.model.kinds import YEARS
+
 StrictBool = Annotated[bool, Strict()]
 StrictInt = Annotated[int, Strict()]
 Number = Annotated[float, Strict()]
-
-
-YEARS = range(1900, 3000)
-"""Years a record's dates and times may have: beyond them, time-zone arithmetic overflows (year 1 at
-+14:00 is before the first representable moment) and no real record has them."""
 
 
 def _date_only(value: Any) -> Any:
@@ -77,7 +75,7 @@ class Event(Block):
     """Free text (internal)."""
 
 
-class Record(Block):
+class Record(RecordBehaviour, Block):
     """Common fields of signals, compliments and improvements."""
 
     id: str = Field(description="S|C|I-YYYYMMDD-slug")
@@ -112,20 +110,7 @@ class Record(Block):
     def body_line(self) -> int:
         return _private(self)["_body_line"]  # type: ignore[no-any-return]
 
-    def line_of(self, field: str) -> int:
-        """Line of a dotted field (or of its nearest ancestor) in the file."""
-        path: tuple[str | int, ...] = (
-            tuple(int(p) if p.isdigit() else p for p in field.split(".")) if field else ()
-        )
-        locs = self._positions()
-        while path:
-            loc = locs.get(path)
-            if loc is not None:
-                return int(loc[0])
-            path = path[:-1]
-        return 1
-
-    def _positions(self) -> dict[tuple[str | int, ...], Any]:
+    def _positions(self) -> Positions:
         """Key positions, read again from the file if the record was built without them."""
         locs: dict[tuple[str | int, ...], Any] | None = _private(self)["_locs"]
         if locs is not None:
@@ -142,28 +127,3 @@ class Record(Block):
             except (OSError, UnicodeError, FrontMatterError):
                 pass
         return self._locs
-
-    @property
-    def workflow_name(self) -> str:
-        return self.type
-
-    @property
-    def first_at(self) -> dt.datetime | None:
-        return self.history[0].at if self.history else None
-
-    def events_until(self, moment: dt.datetime | None) -> list[Event]:
-        """The history as it stood at `moment` (all of it for None)."""
-        if moment is None:
-            return list(self.history)
-        return [e for e in self.history if e.at <= moment]
-
-    def status_at(self, moment: dt.datetime | None) -> str | None:
-        events = self.events_until(moment)
-        return events[-1].status if events else None
-
-    def reached(self, status: str, moment: dt.datetime | None = None) -> Event | None:
-        """The first event that moved the record to `status` (up to `moment`)."""
-        for event in self.events_until(moment):
-            if event.status == status:
-                return event
-        return None

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from kscms.model.base import Block, Record, StrictBool
+from kscms.model.behaviour import ComplimentBehaviour
 
 Source = Literal["phone", "letter", "email", "newspaper", "survey", "forum", "in_person", "internal"]
 
@@ -24,7 +25,7 @@ class Consent(Block):
     receivers: StrictBool = False
 
 
-class Compliment(Record):
+class Compliment(ComplimentBehaviour, Record):
     """A compliment, from registration to formal closure."""
 
     type: Literal["compliment"] = "compliment"
@@ -38,15 +39,3 @@ class Compliment(Record):
     reaction: str | None = None
     maker_feedback: str | None = None
     cap: str | None = None
-
-    @property
-    def receiver_teams(self) -> list[str]:
-        return [r.split(":", 1)[1] for r in self.receivers if r.startswith("team:")]
-
-    @property
-    def receiver_people(self) -> list[str]:
-        return [r.split(":", 1)[1] for r in self.receivers if r.startswith("person:")]
-
-    @property
-    def publishable_consent(self) -> bool:
-        return self.consent.maker and self.consent.receivers

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from kscms.model.base import Block, Date, Number, Record, StrictBool, StrictInt
+from kscms.model.behaviour import ImprovementBehaviour
 
 
 class Origin(Block):
@@ -43,7 +44,7 @@ class Result(Block):
     communicated: Date | None = None
 
 
-class Improvement(Record):
+class Improvement(ImprovementBehaviour, Record):
     """An improvement decided, carried out and measured (the six steps), or a CAP."""
 
     type: Literal["improvement"] = "improvement"
@@ -56,7 +57,3 @@ class Improvement(Record):
     target_date: Date | None = None
     result: Result = Field(default_factory=lambda: Result())
     proposer_feedback: str | None = None
-
-    @property
-    def cross_department(self) -> bool:
-        return len(set(self.departments)) >= 2

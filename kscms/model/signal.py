@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from kscms.model.base import Block, Date, Number, Record, StrictBool, StrictInt
+from kscms.model.behaviour import SignalBehaviour
 
 Kind = Literal["survey", "question", "remark", "complaint", "focus_group", "forum", "employee_idea"]
-KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 Channel = Literal[
     "phone",
     "email",
@@ -23,15 +23,6 @@ Channel = Literal[
     "newspaper",
     "internal",
 ]
-CHANNELS: tuple[str, ...] = Channel.__args__  # type: ignore[attr-defined]
-KIND_BLOCKS = ("survey", "question", "complaint", "focus_group", "forum", "employee_idea")
-WEIGHT_TOLERANCE = 0.02
-"""How far the `importance` weights that `import survey` reads may sum from 1 (else it writes nothing)."""
-WEIGHT_WARNING = 0.05
-"""How far a survey record's weights may sum from 1 before `check` warns (`survey-weights`): weights
-written by hand or rounded to two decimals over many elements sum to 0.97 or 1.03, which is "~1"."""
-WEIGHT_EPSILON = 1e-9
-"""Float slack: 0.51 + 0.51 is 1.02 to the eye and 1.0200000000000000178 to Python."""
 
 
 class SurveyElement(Block):
@@ -77,7 +68,7 @@ class EmployeeIdeaBlock(Block):
     proposer: str = Field(description="people key of the employee who proposed it")
 
 
-class Signal(Record):
+class Signal(SignalBehaviour, Record):
     """A customer signal of one of seven kinds."""
 
     type: Literal["signal"] = "signal"
@@ -93,11 +84,3 @@ class Signal(Record):
     focus_group: FocusGroupBlock | None = None
     forum: ForumBlock | None = None
     employee_idea: EmployeeIdeaBlock | None = None
-
-    @property
-    def workflow_name(self) -> str:
-        return "complaint" if self.kind == "complaint" else "signal"
-
-    @property
-    def question_count(self) -> int:
-        return self.question.count if self.question else 1

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from kscms.config import Config
 from kscms.diagnostics import Problem
-from kscms.model.base import Record
-from kscms.model.compliment import Compliment
-from kscms.model.improvement import Improvement
+from kscms.model.kinds import Compliment, Improvement
 from kscms.workflow.requirements import needs
-from kscms.workflow.spec import Workflow
+
+if TYPE_CHECKING:
+    from kscms.config import Config
+    from kscms.model.base import Record
+    from kscms.workflow.spec import Workflow
 
 ROLE_WORDS = {"@giver": "its giver", "@owner": "its owner", "*": "anyone"}
 HOLDER_FIELDS = {"@giver": "giver", "@owner": "owner"}

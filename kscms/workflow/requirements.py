@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from kscms.model.base import Record
-from kscms.model.compliment import Compliment
-from kscms.model.improvement import Improvement
-from kscms.model.signal import Signal
+from kscms.model.kinds import Compliment, Improvement, Signal
+
+if TYPE_CHECKING:
+    from kscms.model.base import Record
 
 Need = tuple[str, str]
 """(field, what to do): one unmet requirement."""
-Rule = Callable[[Record, str], Iterator[Need]]
+Rule = Callable[["Record", str], Iterator[Need]]
 
 
 def _themes(r: Record, stage: str) -> Iterator[Need]:

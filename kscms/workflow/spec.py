@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kscms.model.config import WorkflowOverride
 
 
 @dataclass(frozen=True)
@@ -34,3 +38,19 @@ class Workflow:
 
     def statuses_for_stage(self, stage: str) -> tuple[str, ...]:
         return tuple(s for s, st in self.stages.items() if st == stage)
+
+
+def merge_override(base: Workflow, override: WorkflowOverride | None) -> Workflow:
+    """Apply a kscms.yaml `workflows:` override to a built-in workflow."""
+    if override is None:
+        return base
+    stages = dict(override.statuses) if override.statuses else dict(base.stages)
+    if override.transitions is not None:
+        transitions = {k: tuple(v) for k, v in override.transitions.items()}
+    else:
+        transitions = {a: tuple(b for b in stages if stages[b] in base.allowed(stages[a])) for a in stages}
+    permissions = {s: base.permissions.get(st, ()) for s, st in stages.items() if st in base.permissions}
+    if override.permissions:
+        permissions.update({k: tuple(v) for k, v in override.permissions.items()})
+    initial = tuple(s for s, st in stages.items() if st in base.initial)
+    return Workflow(base.name, initial, transitions, stages, permissions, base.guards)
