@@ -43,7 +43,7 @@ __all__ = [
     "CONTRIBUTOR",
     "parse_config",
     "load_config",
-    "references",
+    "config_problems",
     # the pydantic schema (kscms.model.config), imported on first use
     "Config",
     "Named",
@@ -67,16 +67,13 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def references(config: Config, parsed: Parsed, path: str) -> list[Problem]:
-    """People, teams and roles that point at nothing."""
+def config_problems(config: Config, parsed: Parsed, path: str) -> list[Problem]:
+    """What the schema cannot see: people, teams and roles that point at nothing, logins and
+    addresses that name two people, and norms and targets that no number can meet."""
     problems = []
 
-    def bad(where: tuple[str | int, ...], message: str) -> None:
-        problems.append(
-            Problem(
-                path, parsed.line_of(where), "unknown-reference", message, field=".".join(map(str, where))
-            )
-        )
+    def bad(where: tuple[str | int, ...], message: str, code: str = "unknown-reference") -> None:
+        problems.append(Problem(path, parsed.line_of(where), code, message, field=".".join(map(str, where))))
 
     people = ", ".join(sorted(config.people)) or "(none)"
     teams = ", ".join(sorted(config.teams)) or "(none)"
@@ -127,6 +124,34 @@ def references(config: Config, parsed: Parsed, path: str) -> list[Problem]:
                         ("workflows", name, "permissions", status),
                         f"unknown role `{w}`: use one of {', '.join(ROLES)}, @giver, @owner",
                     )
+    for field, what in (("github", "a GitHub login"), ("email", "an e-mail address")):
+        holders: dict[str, str] = {}  # `--actor` and `audit` tie a login or address to one person
+        for key, person in config.people.items():
+            value = getattr(person, field)
+            if value is None:
+                continue
+            first = holders.setdefault(value.lower(), key)
+            if first != key:
+                bad(
+                    ("people", key, field),
+                    f"`{field}: {value}` of `{key}` is also `{first}`'s: {what} names one person, "
+                    "so that each change is tied to who made it",
+                    "bad-type",
+                )
+    for norm, days in vars(config.norms).items():
+        if isinstance(days, int | float) and days < 0:
+            bad(
+                ("norms", norm),
+                f"`norms.{norm}` is {days:g}: expected a number of days, 0 or more",
+                "bad-type",
+            )
+    for kpi_id, target in config.targets.items():
+        if target.min is not None and target.max is not None and target.min > target.max:
+            bad(
+                ("targets", kpi_id),
+                f"target of `{kpi_id}` has min {target.min:g} above max {target.max:g}: no value can meet it",
+                "bad-type",
+            )
     return problems
 
 
@@ -165,7 +190,7 @@ def parse_config(
         from kscms.validation import problems_from_validation
 
         return None, problems_from_validation(exc, model, parsed, path)
-    problems = references(config, parsed, path)
+    problems = config_problems(config, parsed, path)
     return (None if problems else config), problems
 
 

@@ -286,3 +286,23 @@ def test_list_team_gives_the_weekly_meeting_s_records(make_repo) -> None:  # typ
     listed = json.loads(run(root, "list", "--team", "servicedesk", "--format", "json").stdout)
     assert sorted(r["id"] for r in listed) == ["C-20261120-given", "C-20261120-persoon", "S-20261104-idee"]
     assert run(root, "list", "--team", "nope").exit_code == 2
+
+
+def test_config_values_no_rule_can_meet_are_errors(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """Two people with one login (which would `--actor` mean?), a negative norm, min above max."""
+    config = (
+        "organisation: X\npeople:\n  anne: {name: Anne, github: Anne-DB, email: a@x.nl}\n"
+        "  bob: {name: Bob, github: anne-db}\n  cor: {name: Cor, email: A@X.nl}\n"
+        "norms: {compliment_given_days: -2}\ntargets:\n  compliments.registered: {min: 5, max: 2}\n"
+    )
+    result = run(make_repo(config=config), "check")
+    assert result.exit_code == 2
+    out = result.output
+    assert "kscms.yaml:4: error[bad-type]: `github: anne-db` of `bob` is also `anne`'s: a GitHub login" in out
+    assert (
+        "kscms.yaml:5: error[bad-type]: `email: A@X.nl` of `cor` is also `anne`'s: an e-mail address" in out
+    )
+    assert (
+        "kscms.yaml:6: error[bad-type]: `norms.compliment_given_days` is -2: expected a number of days" in out
+    )
+    assert "kscms.yaml:8: error[bad-type]: target of `compliments.registered` has min 5 above max 2" in out

@@ -273,6 +273,8 @@ def test_every_config_reads_the_same_both_ways(text: str) -> None:
         CONFIG.replace("roles: [analyst]", "roles: [boss]"),
         CONFIG.replace("manager: marja", "manager: nobody"),
         CONFIG + "colour: blue\n",
+        CONFIG.replace("github: ali-y", "github: MSmit"),  # marja's login, twice
+        CONFIG + "norms: {compliment_given_days: -1}\n",
         CONFIG.replace("organisation: Test BV\n", ""),
         CONFIG + "targets:\n  no.such_kpi: {min: 1}\n",
         CONFIG + "norms: {compliment_given_days: five}\n",

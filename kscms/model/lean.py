@@ -342,14 +342,14 @@ def lean_record(text: str, path: str) -> Record:
 
 def lean_config(text: str, path: str) -> Config:
     """kscms.yaml's text as a configuration, or NeedsModels when it has any problem."""
-    from kscms.config import references
+    from kscms.config import config_problems
     from kscms.yamlfast import load_plain_lines
     from kscms.yamlio import Parsed
 
     found = load_plain_lines(text)
     data, locs = _yaml(text, 0) if found is None else found
     config = cast("Config", lean_data("Config", data))
-    if references(config, Parsed(data, cast(Any, locs)), path):
+    if config_problems(config, Parsed(data, cast(Any, locs)), path):
         raise NeedsModels
     return config
 
