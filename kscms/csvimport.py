@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,10 @@ def kind_named(name: str) -> str | None:
         if key == kind or key in KIND_ALIASES[kind]:
             return kind
     return None
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (line breaks, tabs, NUL, ESC) and bidi overrides; a non-breaking space is fine."""
 
 
 @dataclass
@@ -94,6 +99,12 @@ def _rows(file: Path, kind: str, reader: Any, table: Table) -> Table:
             continue
         if len(cells) != len(names):
             table.bad(row, "", f"{len(cells)} cells, expected {len(names)} ({', '.join(names)})")
+            continue
+        odd = next((n for n, c in zip(names, cells, strict=True) if _CONTROL.search(c)), None)
+        if odd is not None:  # NUL, a line break inside quotes, ESC, a bidi override: nothing a topic holds
+            table.bad(
+                row, odd, f"`{odd}` holds a control character or line break: write it on one line as text"
+            )
             continue
         table.rows.append((row, {n: c.strip() for n, c in zip(names, cells, strict=True)}))
     if not table.rows and not table.problems:

@@ -470,3 +470,56 @@ def test_export_csv_to_a_pipe_keeps_escape_sequences(make_repo: Callable[..., Pa
     result = kscms(root, "export", "--format", "csv")
     assert result.exit_code == 0, result.output
     assert next(csv.DictReader(io.StringIO(result.stdout)))["title"] == "rood \x1b[31mR\x1b[0m"
+
+
+@pytest.mark.parametrize("period", ["2026-Q5", "2026-13", "2026-Q0"])
+def test_import_survey_refuses_a_period_that_is_none(
+    make_repo: Callable[..., Path], tmp_path: Path, period: str
+) -> None:
+    """Written like a period, it must be one; free text (`najaar 2026`) stays free."""
+    root = make_repo()
+    survey = write(tmp_path, "kto.csv", "element,rating,importance\na,6,0.5\nb,8,0.5\n")
+    before = sorted(p.name for p in (root / "records").rglob("*.md"))
+    result = kscms(
+        root, "import", "survey", survey, "--by", "ali", "--date", "2026-09-30", "--period", period
+    )
+    assert result.exit_code == 2
+    assert f"--period '{period}' is not a period" in result.stderr
+    assert sorted(p.name for p in (root / "records").rglob("*.md")) == before
+    free = kscms(
+        root, "import", "survey", survey, "--by", "ali", "--date", "2026-09-30", "--period", "najaar 2026"
+    )
+    assert free.exit_code == 0, free.output
+
+
+@pytest.mark.parametrize("cell", ["fac\x00tuur", '"fac\ntuur"', "fac\x1b[31mtuur", "fac\u202etuur"])
+def test_import_refuses_control_characters_in_a_cell(
+    make_repo: Callable[..., Path], tmp_path: Path, cell: str
+) -> None:
+    root = make_repo()
+    log = write(tmp_path, "log.csv", f"date,channel,topic,count\n2026-11-01,phone,{cell},3\n")
+    before = sorted(p.name for p in (root / "records").rglob("*.md"))
+    result = kscms(root, "import", "question-log", log, "--by", "ali")
+    assert result.exit_code == 1
+    assert "error[bad-type]: row " in result.stderr and "`topic` holds a control character" in result.stderr
+    assert sorted(p.name for p in (root / "records").rglob("*.md")) == before
+
+
+def test_import_keeps_a_non_breaking_space(make_repo: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_repo()
+    log = write(tmp_path, "log.csv", "date,channel,topic,count\n2026-11-01,phone,factuur\u00a0kwijt,3\n")
+    result = kscms(root, "import", "question-log", log, "--by", "ali")
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("out", ["kscms.yaml", "records/export.json", "records/signals/2026/x.md"])
+def test_export_never_overwrites_the_config_or_lands_among_the_records(
+    make_repo: Callable[..., Path], out: str
+) -> None:
+    root = make_repo()
+    config = (root / "kscms.yaml").read_bytes()
+    result = kscms(root, "export", "--format", "json", "--out", str(root / out))
+    assert result.exit_code == 2
+    assert "write the export elsewhere" in result.stderr
+    assert (root / "kscms.yaml").read_bytes() == config
+    assert not (root / "records" / "export.json").exists()

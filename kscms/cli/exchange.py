@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +73,8 @@ def export_command(obj, fmt: str, out: Path | None, events: bool) -> None:  # ty
     from kscms.exchange import EVENT_COLUMNS, event_rows, export_json, export_rows, export_sqlite
 
     repo = obj.repo
+    if out is not None:
+        _refuse_repository_files(repo, out)
     records = sorted(load_records(repo), key=lambda r: r.id)
     if events and fmt != "csv":
         raise click.UsageError("--events goes with --format csv")
@@ -138,6 +141,14 @@ def import_command(obj, kind, file, by, at, created, title, survey_period, respo
     repo = obj.repo
     if kind == "question-log" and (created or title or survey_period or respondents is not None):
         raise click.UsageError("--date, --title, --period and --respondents go with `import survey`")
+    if survey_period and re.fullmatch(r"[0-9]{4}(?:-Q[0-9]+|-[0-9]{1,2})?", survey_period.strip()):
+        from kscms.errors import ConfigError
+        from kscms.kpi.period import Period
+
+        try:  # written like a period (2026-Q5, 2026-13): it must be one; free text stays free
+            Period.parse(survey_period)
+        except ConfigError as exc:
+            raise click.UsageError(str(exc)) from None
     by = by or _coordinator(repo.config)
     moment = as_datetime(at, repo.config.tz) if at else None
     if kind == "question-log":
@@ -156,6 +167,15 @@ def import_command(obj, kind, file, by, at, created, title, survey_period, respo
     for path in paths:
         click.echo(path)
     click.echo(f"{len(paths)} record(s) written", err=True)
+
+
+def _refuse_repository_files(repo: Any, out: Path) -> None:
+    """An export never overwrites kscms.yaml or lands among the records (a slip of `--out`)."""
+    from kscms.config import CONFIG_NAME
+
+    rel = repo.rel(out)
+    if rel == CONFIG_NAME or rel == "records" or rel.startswith("records/"):
+        raise click.UsageError(f"--out {out}: that is {rel} of this repository; write the export elsewhere")
 
 
 def _coordinator(config: Config) -> str:
