@@ -47,9 +47,14 @@ Lines = dict[tuple[str | int, ...], tuple[int]]
 nearest ancestor listed (`Record.line_of` looks it up that way), as `yamlio.load` would place it."""
 
 
+_UNREAD = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters this reader leaves to libyaml: tabs, carriage returns and other control characters
+(which libyaml refuses), and NEL, U+2028 and U+2029, which libyaml takes for line breaks."""
+
+
 def load_plain(text: str) -> dict[str, Any] | None:
     """The mapping of front matter `text` in the plain record style, or None (see the module)."""
-    if "\r" in text or "\t" in text:
+    if _UNREAD.search(text):
         return None
     try:
         return _read(text.split("\n")) or None  # an empty document is None to libyaml
@@ -65,7 +70,7 @@ def load_plain_lines(text: str, line_offset: int = 0) -> tuple[dict[str, Any], L
     that start a line are listed, and only with their line (records need no more to place a
     problem). `yamlio.load` stays the reader for anything that edits text in place.
     """
-    if "\r" in text or "\t" in text:
+    if _UNREAD.search(text):
         return None
     lines: Lines = {(): (line_offset + 1,)}
     try:
@@ -97,14 +102,14 @@ def _read(lines: list[str], marks: Lines | None = None, first: int = 1) -> dict[
             key, rest = match.group(1), match.group(2)
             if key in data:
                 raise _NotPlain
-            if rest is None or not rest.strip():
+            if rest is None or not rest.strip(" "):
                 open_key, block = key, None
                 data[key] = None  # keeps the key order; filled when the block closes
                 if marks is not None:
                     marks[(key,)] = (number,)
                 continue
             open_key, block = None, None
-            data[key] = _value(rest.strip())
+            data[key] = _value(rest.strip(" "))
             if marks is not None:
                 marks[(key,)] = (number,)
             continue
@@ -118,7 +123,7 @@ def _read(lines: list[str], marks: Lines | None = None, first: int = 1) -> dict[
                     raise _NotPlain
             elif not isinstance(block, list) or item.group(1) != indent:
                 raise _NotPlain
-            block.append(_value(item.group(2).strip()))
+            block.append(_value(item.group(2).strip(" ")))
             if marks is not None:
                 marks[(open_key, len(block) - 1)] = (number,)
             continue
@@ -130,9 +135,9 @@ def _read(lines: list[str], marks: Lines | None = None, first: int = 1) -> dict[
         elif not isinstance(block, dict):
             raise _NotPlain
         key, rest = child.group(1), child.group(2)
-        if key in block or rest is None or not rest.strip():
+        if key in block or rest is None or not rest.strip(" "):
             raise _NotPlain
-        block[key] = _value(rest.strip())
+        block[key] = _value(rest.strip(" "))
         if marks is not None:
             marks[(open_key, key)] = (number,)
     _close(data, open_key, block)

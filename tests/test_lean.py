@@ -275,6 +275,9 @@ def test_every_config_reads_the_same_both_ways(text: str) -> None:
         CONFIG + "colour: blue\n",
         CONFIG.replace("github: ali-y", "github: MSmit"),  # marja's login, twice
         CONFIG + "norms: {compliment_given_days: -1}\n",
+        CONFIG.replace("language: en", "language: en\xa0"),  # not white space to YAML
+        CONFIG.replace("language: en", "language: en\x0c"),  # a control character libyaml refuses
+        CONFIG + "# gelezen\u2028colour: blue\n",  # a line break to libyaml, inside a comment to Python
         CONFIG.replace("organisation: Test BV\n", ""),
         CONFIG + "targets:\n  no.such_kpi: {min: 1}\n",
         CONFIG + "norms: {compliment_given_days: five}\n",

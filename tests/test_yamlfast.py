@@ -128,12 +128,20 @@ SCALARS = st.one_of(
             "1_000",
             "yes",
             "on",
+            "a\xa0",  # not white space to YAML, though Python's strip() takes it
+            "\u3000a",
+            "a\x1f",  # control characters, which libyaml refuses
+            "a\x0cb",
+            "a\u2028b",  # line breaks to libyaml
+            "a\x85b",
         ]
     ),
     st.text(alphabet="ab :,-#&*!?[]{}'\"@%|>0123456789.\\", min_size=1, max_size=8),
 )
 KEYS = st.sampled_from(["a", "b", "id", "key_1", "_x", "1a", "a b", "a-b", "a.b", "x-", "c.d_e"])
-COMMENTS = st.sampled_from(["", "", " # c", "  #c", " #", "#x", " # 'q' \"x\"", " # a: b"])
+COMMENTS = st.sampled_from(
+    ["", "", " # c", "  #c", " #", "#x", " # 'q' \"x\"", " # a: b", " # c\u2028b: 2", " # c\x0c", " # c\x85"]
+)
 """What may follow a line: nothing, a comment, or a `#` that is part of the value."""
 
 
