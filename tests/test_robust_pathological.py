@@ -33,6 +33,9 @@ HEAD = compliment_text()[1].split("---\n")[1]  # a valid compliment's front matt
 PATH = "records/compliments/2026/C-20260302-printer-fixed.md"
 
 
+CONSENTED = HEAD.replace("giver: marja\n", "giver: marja\nconsent: {maker: true, receivers: true}\n")
+
+
 def record(front: str = HEAD, body: str = "Great help\n") -> bytes:
     return f"---\n{front}---\n{body}".encode("utf-8", "surrogatepass")
 
@@ -89,6 +92,11 @@ CASES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "body markdown 10k links": (record(body="[a](http://x.org/) " * 10_000), ()),
     "body markdown 100k raw tags": (record(body="<div><script>" * 50_000), ()),
     "body control and bidi characters": (record(body="\x1b[2J\x1b]0;pwned\x07 \u202e\u2066 \x08\x7f\n"), ()),
+    # a compliment that may be published is searched for personal data: in linear time
+    "consented body, one word of 1,000,000 characters": (
+        record(CONSENTED, body="a" * 999_990 + "@x.nl\n"), ("personal-data",)),
+    "consented body, 500k digits": (record(CONSENTED, body="0" * 500_000 + "\n"), ()),
+    "consented body, 300k digits and spaces": (record(CONSENTED, body="1 " * 300_000 + "\n"), ()),
     "NUL byte in the body": (record(body="a\x00b\n"), ("not-utf8",)),
     "NUL byte in the front matter": (with_field("notes: a\x00b"), ("not-utf8",)),
     "invalid UTF-8": (record() + b"\xff\xfe\xc0\x80", ("not-utf8",)),
