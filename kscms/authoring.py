@@ -204,6 +204,12 @@ def move_record(
             raise RecordError(f"{rel_path}: {exc}") from exc
         new_text = doc.join(new_yaml)
         problems = _validate(repo, rel_path, new_text, repo.now())
+        if not problems:  # giver, owner and consent change only by those who may (SPEC 3.4)
+            from kscms.checks.changes import check_guarded_fields
+
+            changed = parse_record(new_text, rel_path)[0]
+            assert changed is not None  # it validated
+            problems = list(check_guarded_fields(current, changed, [len(current.history)], None, repo.config))
         if problems:
             what = f"note on {record_id}" if noting else f"move of {record_id} to {status}"
             raise TransitionError(f"{what} refused: {len(problems)} problem(s)", problems)

@@ -18,6 +18,7 @@ from kscms.checks.changes import (
     Actor,
     check_actor,
     check_append_only,
+    check_guarded_fields,
     check_immutable,
     check_immutable_data,
     check_permitted,
@@ -134,6 +135,8 @@ def _change_problems(
         problems += check_immutable(old, new, f"at {base}")
         problems += check_append_only(old, new, f"at {base}")
     indices = new_event_indices(old, new)
+    if old is not None:
+        problems += check_guarded_fields(old, new, indices, who, base_config or repo.config)
     if who is not None:
         problems += check_actor(new, indices, who, old is None)
     if base_config is not None:

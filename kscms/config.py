@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kscms.diagnostics import Problem
 from kscms.errors import ConfigError
-from kscms.kpi.ids import KPI_IDS
+from kscms.kpi.ids import KPI_IDS, KPI_NOT_NUMBERS
 from kscms.workflow.builtin import BUILTIN
 
 if TYPE_CHECKING:
@@ -146,7 +146,14 @@ def config_problems(config: Config, parsed: Parsed, path: str) -> list[Problem]:
                 "bad-type",
             )
     for kpi_id, target in config.targets.items():
-        if target.min is not None and target.max is not None and target.min > target.max:
+        if kpi_id in KPI_NOT_NUMBERS:
+            bad(
+                ("targets", kpi_id),
+                f"`{kpi_id}` is not one number (it counts per key, or lists): a target cannot apply; "
+                "remove it",
+                "bad-type",
+            )
+        elif target.min is not None and target.max is not None and target.min > target.max:
             bad(
                 ("targets", kpi_id),
                 f"target of `{kpi_id}` has min {target.min:g} above max {target.max:g}: no value can meet it",

@@ -201,8 +201,17 @@ def _check_person(repo: Repository, by: str) -> None:
         )
 
 
-def import_question_log(repo: Repository, file: Path, by: str, at: dt.datetime | None = None) -> list[str]:
-    """One question signal per row (status new, registered by `by`); returns the paths written."""
+def import_question_log(
+    repo: Repository, file: Path, by: str, at: dt.datetime | None = None, skipped: list[str] | None = None
+) -> list[str]:
+    """One question signal per row (status new, registered by `by`); returns the paths written.
+
+    A row that an earlier import of the same log wrote already (the same date, channel, topic and
+    count, in the record of the id it would get) is left out, and that record's path is added to
+    `skipped`: importing a log twice does not count its questions twice.
+    """
+    from kscms.model.ids import make_id
+
     _check_person(repo, by)
     moment = at or repo.now()
     table = read_table(file, "question-log")
@@ -213,6 +222,11 @@ def import_question_log(repo: Repository, file: Path, by: str, at: dt.datetime |
     for r in rows:
         sets = {("channel",): r["channel"], ("question",): {"topic": r["topic"], "count": r["count"]}}
         title = f"{word}: {r['topic']} ({r['count']}x, {r['channel']})"
+        earlier = repo.lookup(make_id("signal", r["date"], title))
+        if earlier is not None and _same_question(earlier, r):
+            if skipped is not None:
+                skipped.append(earlier.path)
+            continue
         paths.append(
             _new_signal(
                 repo,
@@ -227,6 +241,16 @@ def import_question_log(repo: Repository, file: Path, by: str, at: dt.datetime |
             )
         )
     return paths
+
+
+def _same_question(record: Any, row: dict[str, Any]) -> bool:
+    question = getattr(record, "question", None)
+    return question is not None and (record.created, record.channel, question.topic, question.count) == (
+        row["date"],
+        row["channel"],
+        row["topic"],
+        row["count"],
+    )
 
 
 def import_survey(

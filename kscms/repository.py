@@ -154,7 +154,15 @@ class Repository:
 
     @classmethod
     def open(cls, root: Path | None = None) -> Repository:
-        return cls(root.resolve() if root else find_root())
+        """The repository at `root` (which must hold kscms.yaml), or the nearest one upwards."""
+        if root is None:
+            return cls(find_root())
+        root = root.resolve()
+        if not (root / CONFIG_NAME).is_file():  # a mistyped --root reads as no records at all
+            raise ConfigError(
+                f"no {CONFIG_NAME} in {root}: pass the folder that holds it, or run `kscms init`"
+            )
+        return cls(root)
 
     def twin(self, *, lean: bool) -> Repository:
         """The same repository read the other way; the file listing, when made, is shared."""

@@ -23,6 +23,7 @@ from kscms.checks.changes import (
     check_actor,
     check_append_only,
     check_backdated,
+    check_guarded_fields,
     check_immutable,
     deleted_problem,
     new_event_indices,
@@ -174,6 +175,8 @@ class _Revisions:
         if before is not None and old is None:
             return  # the old version did not parse: which events are new cannot be told
         indices = new_event_indices(old, new)
+        if old is not None and not context.merge:  # a merge's changes were judged in their own commits
+            yield from check_guarded_fields(old, new, indices, context.actor, config)
         if context.actor is not None:
             yield from check_actor(new, indices, context.actor, old is None)
         if not context.merge:

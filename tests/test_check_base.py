@@ -471,3 +471,96 @@ def test_user_git_config_does_not_change_what_is_read(repo: Path) -> None:
     assert located(result) == [f"{SIGNAL}:1: error[record-deleted]"]
     audited = CliRunner().invoke(cli, ["--root", str(repo), "audit"])
     assert (audited.exit_code, audited.stdout) == (0, "")
+
+
+# ---- giver, owner and consent: who may change them (SPEC 3.4, DOMAIN: consent is explicit) ----
+
+ACCEPTED = "records/improvements/2026/I-20261104-online-opzeggen.md"
+ACCEPTED_TEXT = """\
+---
+id: I-20261104-online-opzeggen
+type: improvement
+title: Online opzeggen
+status: accepted
+created: 2026-11-04
+strategy_fit: {fits: true}
+business_case: {customers_affected: 400}
+decision: {outcome: accepted, reason: Scheelt telefoontjes}
+history:
+  - {at: 2026-11-04T09:00:00+01:00, by: karel, status: proposed}
+  - {at: 2026-11-05T09:00:00+01:00, by: marja, status: accepted}
+---
+Opzeggen via de website.
+"""
+"""An accepted improvement without an owner; line 7 is `strategy_fit`, an `owner:` added after
+line 6 lands on line 7."""
+IN_PROGRESS = "{at: 2026-11-06T09:00:00+01:00, by: karel, status: in_progress}"
+
+
+def _with_accepted_improvement(repo: Path) -> None:
+    git(repo, "switch", "-q", "main")
+    write(repo, ACCEPTED, ACCEPTED_TEXT)
+    commit(repo, "Improvement accepted")
+    git(repo, "switch", "-q", "-C", "feature", "main")
+
+
+def test_making_yourself_owner_to_start_an_improvement_is_not_permitted(repo: Path) -> None:
+    _with_accepted_improvement(repo)
+    replace(repo, ACCEPTED, "created: 2026-11-04\n", "created: 2026-11-04\nowner: karel\n")
+    append_event(repo, ACCEPTED, IN_PROGRESS, "in_progress")
+    commit(repo, "Ik pak het op", author="karel")
+    result = check(repo, "--base", "main", "--actor", "karel-v")
+    assert result.exit_code == 1
+    assert located(result) == [f"{ACCEPTED}:7: error[not-permitted]"]
+    assert "`owner` set to `karel` by `karel`: that is for a coordinator or a decider" in result.stdout
+
+
+def test_a_decider_may_name_the_owner_who_then_starts(repo: Path) -> None:
+    _with_accepted_improvement(repo)
+    replace(repo, ACCEPTED, "created: 2026-11-04\n", "created: 2026-11-04\nowner: karel\n")
+    append_event(repo, ACCEPTED, "{at: 2026-11-05T10:00:00+01:00, by: marja, status: accepted, note: Karel}")
+    named = commit(repo, "Karel is eigenaar", author="marja")
+    result = check(repo, "--base", "main", "--actor", "msmit")
+    assert (result.exit_code, result.stdout) == (0, "")
+    append_event(repo, ACCEPTED, IN_PROGRESS, "in_progress")
+    commit(repo, "Begonnen", author="karel")
+    result = check(repo, "--base", named, "--actor", "karel-v")  # his own step, as its owner
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_making_yourself_giver_of_a_forwarded_compliment_is_not_permitted(repo: Path) -> None:
+    replace(repo, COMPLIMENT, "giver: marja", "giver: karel")
+    append_event(repo, COMPLIMENT, "{at: 2026-11-06T09:00:00+01:00, by: karel, status: given}", "given")
+    commit(repo, "Zelf gegeven", author="karel")
+    result = check(repo, "--base", "main", "--actor", "karel-v")
+    assert result.exit_code == 1
+    assert (
+        f"{COMPLIMENT}:10: error[not-permitted]: `giver` set to `karel` (was `marja`) by `karel`"
+        in result.stdout
+    )
+
+
+def test_giving_consent_for_the_wall_is_for_a_coordinator(repo: Path) -> None:
+    replace(
+        repo,
+        COMPLIMENT,
+        "consent: {maker: false, receivers: false}",
+        "consent: {maker: true, receivers: true}",
+    )
+    append_event(repo, COMPLIMENT, "{at: 2026-11-06T09:00:00+01:00, by: karel, status: forwarded}")
+    commit(repo, "Klant vindt het goed", author="karel")
+    karel = check(repo, "--base", "main", "--actor", "karel-v")
+    assert karel.exit_code == 1
+    assert located(karel) == [
+        f"{COMPLIMENT}:11: error[not-permitted]",
+        f"{COMPLIMENT}:11: error[not-permitted]",
+    ]
+    assert "`consent.maker` set to `true` (was `false`) by `karel`: that is for a coordinator" in karel.stdout
+    assert check(repo, "--base", "main", "--actor", "anne-db").exit_code == 0  # a coordinator may
+
+
+def test_a_holder_changed_without_a_step_is_reported(repo: Path) -> None:
+    replace(repo, COMPLIMENT, "giver: marja", "giver: karel")
+    result = check(repo, "--base", "main")
+    assert result.exit_code == 1
+    assert "`giver` set to `karel` (was `marja`) without a new history event" in result.stdout

@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kscms.cli import cli
@@ -134,6 +135,17 @@ def test_no_config_anywhere_exits_two(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "kscms.yaml" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("command", [("list",), ("export",), ("show", "S-20260101-x"), ("kpi",)])
+def test_a_root_without_kscms_yaml_is_a_usage_error_for_every_command(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """A mistyped --root must not read as an organisation without records (exit 0, nothing)."""
+    (tmp_path / "records").mkdir()
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), *command])
+    assert result.exit_code == 2
+    assert f"no kscms.yaml in {tmp_path}" in result.output
+
+
 def test_custom_workflow_statuses_map_to_stages(make_repo) -> None:  # type: ignore[no-untyped-def]
     from tests.conftest import CONFIG
 
@@ -155,6 +167,10 @@ def test_custom_workflow_statuses_map_to_stages(make_repo) -> None:  # type: ign
     (root / C_REL).write_text(skipped)
     result = run(root, "check")
     assert "error[illegal-transition]: step ontvangen → gegeven is not allowed" in result.stdout
+    (root / C_REL).write_text(text)
+    for wanted in ("gegeven", "given"):  # a custom status, or the built-in stage it stands for
+        listed = json.loads(run(root, "list", "compliment", "--status", wanted, "--format", "json").stdout)
+        assert [r["status"] for r in listed] == ["gegeven"], wanted
 
 
 def test_schema_is_json_schema_of_each_type(empty_repo: Path) -> None:
@@ -173,6 +189,12 @@ def test_list_and_show(make_repo) -> None:  # type: ignore[no-untyped-def]
     shown = run(root, "show", "C-20261120-given")
     assert shown.exit_code == 0 and "2026-11-22T09:00:00+01:00  given" in shown.stdout
     assert run(root, "show", "C-20261120-nope").exit_code == 2  # an unknown id is a usage error
+    assert "  consent: {maker: true, receivers: true}\n" in shown.stdout  # as YAML, not a Python dict
+    typo = run(root, "list", "compliment", "--status", "forwared")
+    assert (
+        typo.exit_code == 2
+        and "unknown status `forwared`: use one of closed, forwarded, given" in typo.output
+    )
 
 
 def test_check_warns_when_issue_forms_drift_from_kscms_yaml(tmp_path: Path) -> None:
@@ -294,6 +316,7 @@ def test_config_values_no_rule_can_meet_are_errors(make_repo) -> None:  # type: 
         "organisation: X\npeople:\n  anne: {name: Anne, github: Anne-DB, email: a@x.nl}\n"
         "  bob: {name: Bob, github: anne-db}\n  cor: {name: Cor, email: A@X.nl}\n"
         "norms: {compliment_given_days: -2}\ntargets:\n  compliments.registered: {min: 5, max: 2}\n"
+        "  signals.by_kind: {min: 3}\n"
     )
     result = run(make_repo(config=config), "check")
     assert result.exit_code == 2
@@ -306,3 +329,4 @@ def test_config_values_no_rule_can_meet_are_errors(make_repo) -> None:  # type: 
         "kscms.yaml:6: error[bad-type]: `norms.compliment_given_days` is -2: expected a number of days" in out
     )
     assert "kscms.yaml:8: error[bad-type]: target of `compliments.registered` has min 5 above max 2" in out
+    assert "kscms.yaml:9: error[bad-type]: `signals.by_kind` is not one number" in out

@@ -482,3 +482,71 @@ def test_note_adds_an_event_that_keeps_the_status_and_sets_fields(make_repo) -> 
     assert run(root, "check").exit_code == 0
     moved = run(root, "move", IID, "in_progress", "--by", "anne")
     assert moved.exit_code == 1 and "to add a note or set fields without a step: `kscms note`" in moved.output
+
+
+def test_nobody_makes_themselves_giver_or_publishes_a_compliment_by_a_note(empty_repo: Path) -> None:
+    """SPEC 3.4: `given` is for its giver or a coordinator; so naming the giver is for a coordinator
+    (or the giver handing it on). Consent for the public wall is the coordinator's to record."""
+    new_compliment(empty_repo)
+    assert (
+        run(
+            empty_repo, "move", CID, "forwarded", "--by", "anne", "--at", "2026-11-21T10:00:00+01:00"
+        ).exit_code
+        == 0
+    )
+    before = sha(empty_repo / CPATH)
+    for sets in (("giver=karel",), ("consent.maker=true", "consent.receivers=true")):
+        refused = run(empty_repo, "note", CID, "--by", "karel", "--at", "2026-11-22T10:00:00+01:00",
+                      *[a for s in sets for a in ("--set", s)])  # fmt: skip
+        assert refused.exit_code == 1, refused.output
+        assert "error[not-permitted]" in refused.output and "that is for a coordinator" in refused.output
+        assert sha(empty_repo / CPATH) == before
+    allowed = run(empty_repo, "note", CID, "--by", "anne", "--at", "2026-11-22T10:00:00+01:00",
+                  "--set", "consent.maker=true", "--set", "consent.receivers=true")  # fmt: skip
+    assert allowed.exit_code == 0, allowed.output
+    handed = run(
+        empty_repo, "note", CID, "--by", "marja", "--at", "2026-11-22T11:00:00+01:00", "--set", "giver=karel"
+    )
+    assert handed.exit_code == 0, handed.output  # the giver may hand it on
+
+
+def test_a_handover_by_someone_who_may_not_is_reported_by_check(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """Ali (an analyst, not a decider) wrote himself in as owner, with the note `move` would write."""
+    taken = IN_PROGRESS_BY_KAREL.replace("owner: karel", "owner: ali").replace(
+        "by: karel, status: in_progress}",
+        "by: karel, status: in_progress}\n  - {at: 2026-11-05T09:00:00+01:00, by: ali, status: in_progress, "
+        "note: 'owner: karel → ali'}",
+    )
+    root = make_repo(files={IPATH: taken})
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert (
+        f"{IPATH}:16: error[not-permitted]: `ali` may not hand `owner` from karel to ali: that is for "
+        "a coordinator or a decider, or karel (the owner) handing it on"
+    ) in result.output
+
+
+def test_a_date_received_in_the_future_is_refused(empty_repo: Path) -> None:
+    """`created` is the date received: `new` refuses one after today, as `check` reports it."""
+    result = run(empty_repo, "new", "signal", "--kind", "complaint", "--title", "Later", "--by", "anne",
+                 "--no-input", "--set", "created=2999-01-01")  # fmt: skip
+    assert result.exit_code == 1
+    assert "error[future-event]: `created` is 2999-01-01, after today" in result.output
+    assert not list((empty_repo / "records").rglob("*.md"))
+
+
+def test_a_date_alone_in_at_is_that_day_at_most_now(empty_repo: Path) -> None:
+    """`--at` with today's date is not refused as a future event (it was read as 23:59:59)."""
+    import datetime as dt
+
+    today = dt.date.today().isoformat()
+    made = run(empty_repo, "new", "signal", "--kind", "remark", "--title", "Vandaag", "--by", "anne",
+               "--no-input", "--at", today)  # fmt: skip
+    assert made.exit_code == 0, made.output
+    text = (empty_repo / made.stdout.strip()).read_text(encoding="utf-8")
+    assert f"at: {today}T" in text
+    earlier = run(empty_repo, "new", "signal", "--kind", "remark", "--title", "Toen", "--by", "anne",
+                  "--no-input", "--at", "2026-11-02")  # fmt: skip
+    assert "at: 2026-11-02T23:59:59+01:00" in (empty_repo / earlier.stdout.strip()).read_text(
+        encoding="utf-8"
+    )

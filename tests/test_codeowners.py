@@ -54,9 +54,14 @@ def test_every_coordinator_with_a_login_owns_in_key_order(repo: Path) -> None:
 
 def test_without_coordinator_logins_the_file_says_so(repo: Path) -> None:
     replace(repo, "kscms.yaml", "github: anne-db, ", "")
-    assert run(repo, "codeowners").exit_code == 0
+    result = run(repo, "codeowners")
+    assert result.exit_code == 0
     assert (repo / CODEOWNERS).read_text(encoding="utf-8") == (
         HEADER + "# No coordinator has a `github` login in kscms.yaml yet.\n"
+    )
+    assert result.stderr == (
+        "warning: no coordinator has a `github` login in kscms.yaml, so nobody is asked to review "
+        "records/: add `github: <login>` to anne\n"
     )
 
 

@@ -523,3 +523,20 @@ def test_export_never_overwrites_the_config_or_lands_among_the_records(
     assert "write the export elsewhere" in result.stderr
     assert (root / "kscms.yaml").read_bytes() == config
     assert not (root / "records" / "export.json").exists()
+
+
+def test_importing_the_same_question_log_twice_counts_its_questions_once(
+    make_repo: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_repo()
+    text = "date,channel,topic,count\n2026-09-30,phone,Opzeggen,120\n2026-09-30,web,Opzeggen,12\n"
+    _log, first = import_log(root, tmp_path, text)
+    assert first.exit_code == 0 and len(first.stdout.splitlines()) == 2
+    _log, again = import_log(root, tmp_path, text + "2026-09-29,chat,Factuur,1\n")  # one row is new
+    assert again.exit_code == 0, again.output
+    assert again.stdout == "records/signals/2026/S-20260929-vraag-factuur-1x-chat.md\n"
+    assert (
+        "2 row(s) imported before, left out: records/signals/2026/S-20260930-vraag-opzeggen-120x-phone.md"
+        in again.stderr
+    )
+    assert len(list((root / "records" / "signals").rglob("*.md"))) == 3

@@ -31,6 +31,8 @@ def run(root: Path, *args: str) -> Result:
         (("new", "signal", "--title", "x", "--by", "anne", "--no-input", "--at", "9999-12-31T23:59:59-12:00"), "--at"),
         (("new", "signal", "--title", "x", "--by", "anne", "--no-input", "--at", "0001-01-01T00:00:00+14:00"), "--at"),
         (("kpi", "--period", "0000"), "the year must be from 1900 to 2999"),
+        (("kpi", "--period", ""), "--period needs a year"),
+        (("kpi", "--period", " "), "--period needs a year"),
         (("build", "--as-of", "0001-01-01", "--out", "site"), "--as-of"),
         (("build", "-j", "9999", "--out", "site"), "-j"),
         (("check", "--base", ""), "--base needs a Git ref"),

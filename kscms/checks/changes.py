@@ -17,7 +17,17 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from kscms.diagnostics import Problem
-from kscms.workflow.engine import describe_permission, holders_by_event, may_move, workflow_for
+from kscms.workflow.engine import (
+    GUARDED_FIELDS,
+    describe_permission,
+    field_guard,
+    field_value,
+    handed_over,
+    holders_by_event,
+    may_change_field,
+    may_move,
+    workflow_for,
+)
 
 if TYPE_CHECKING:
     from kscms.config import Config
@@ -177,6 +187,7 @@ def _event_diff(old: Event, new: Event) -> str:
         if name == "at":
             a, b = a.isoformat(), b.isoformat()
         if a != b:
+            a, b = ("(none)" if a is None else a), ("(none)" if b is None else b)
             parts.append(f"`{name}` was `{a}`, now `{b}`")
     return ", ".join(parts)
 
@@ -235,6 +246,44 @@ def check_permitted(new: Record, indices: list[int], config: Config, where: str)
                 f"step is for {rule}; people and roles added in a change count only once it is merged",
                 field=field,
             )
+
+
+def check_guarded_fields(
+    old: Record, new: Record, indices: list[int], actor: Actor | None, config: Config
+) -> Iterator[Problem]:
+    """`giver`, `owner` and `consent` of an existing record change only by those who may (GUARDED_FIELDS).
+
+    Whoever made the change is the actor (`--actor`, a commit's author) or, without one, the people
+    of the change's new events; a change of such a field without a new event is reported too (record
+    it with a step or `kscms note`, so that the history says who made it).
+    """
+    if actor is not None and (actor.coordinator or actor.person is None):
+        return  # a coordinator may; an unknown actor or a bot is reported by check_actor already
+    noted = {name for i in indices for name, _before, _after in handed_over(new.history[i])}
+    people = [actor.person] if actor is not None and actor.person else [new.history[i].by for i in indices]
+    for field in GUARDED_FIELDS:
+        before, after = field_value(old, field), field_value(new, field)
+        if before == after or field in noted:  # a handover in a note is judged with the history
+            continue
+        if any(may_change_field(config, person, field, before) for person in people):
+            continue
+        who = f"by `{people[-1]}`" if people else "without a new history event"
+        was = f" (was `{_shown(before)}`)" if before is not None else ""
+        yield Problem(
+            new.path,
+            new.line_of(field),
+            "not-permitted",
+            f"`{field}` set to `{_shown(after)}`{was} {who}: that is for {field_guard(field, before)}; "
+            "ask them to make this change, with a step or `kscms note`",
+            field=field,
+        )
+
+
+def _shown(value: object) -> str:
+    """A value as YAML writes it (`true`, not `True`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
 
 
 def check_backdated(new: Record, indices: list[int], moment: dt.datetime) -> Iterator[Problem]:

@@ -26,7 +26,7 @@ CODES: dict[str, str] = {
     "illegal-transition": "a history step that the workflow does not allow",
     "not-permitted": "a history step by someone whose role does not allow it",
     "time-order": "an event earlier than the one before it",
-    "future-event": "an event later than now",
+    "future-event": "an event later than now, or a date received (`created`) after today",
     "status-mismatch": "`status` differs from the status of the last history event",
     "status-needs-field": "a status was reached without a field it needs",
     # privacy

@@ -14,5 +14,15 @@ if TYPE_CHECKING:
 
 
 def check_history(record: Record, ctx: CheckContext) -> Iterator[Problem]:
-    """First event, allowed steps, permitted people, time order, no future, status agrees, requirements."""
+    """The date received is not in the future; then the history: first event, allowed steps,
+    permitted people, time order, no future, status agrees, requirements."""
+    today = ctx.config.local_date(ctx.now)
+    if record.created > today:
+        yield Problem(
+            record.path,
+            record.line_of("created"),
+            "future-event",
+            f"`created` is {record.created}, after today ({today}): use the date the {record.type} was received",
+            field="created",
+        )
     yield from replay(record, ctx.config, ctx.now)

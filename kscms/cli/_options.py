@@ -90,6 +90,16 @@ class Moment(click.ParamType):  # type: ignore[type-arg]
 MOMENT = Moment()
 
 
+def event_time(value: dt.date | dt.datetime | None, tz: Any) -> dt.datetime | None:
+    """`--at` of a step: a time as given; a date alone as late that day as has passed (today: now),
+    so that a step entered with today's date is not in the future, and one entered later with an
+    earlier date still comes after that day's earlier steps."""
+    moment = as_datetime(value, tz)
+    if moment is not None and not isinstance(value, dt.datetime):
+        moment = min(moment, dt.datetime.now(tz).replace(microsecond=0))
+    return moment
+
+
 def as_datetime(value: dt.date | dt.datetime | None, tz: Any, end_of_day: bool = True) -> dt.datetime | None:
     """A date (end of that day, or start) or naive/aware time as an aware datetime in `tz`."""
     if value is None:

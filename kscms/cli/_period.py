@@ -56,6 +56,8 @@ def resolve(
 
     tz = repo.config.tz
     moment = as_of_moment(as_of, tz) if as_of is not None else repo.now()
+    if period is not None and not period.strip():
+        raise click.UsageError("--period needs a year (2026), a quarter (2026-Q3) or a month (2026-07)")
     if period and (from_date or to_date):
         raise click.UsageError("use either --period or --from/--to, not both")
     if to_date and not from_date:

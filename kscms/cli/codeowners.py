@@ -35,3 +35,10 @@ def codeowners_command(obj, check_only: bool) -> None:  # type: ignore[no-untype
         return
     write_atomic(repo.root / CODEOWNERS_PATH, render_codeowners(repo.config))
     click.echo(CODEOWNERS_PATH)
+    coordinators = repo.config.people_with_role("coordinator")
+    if not any(repo.config.people[k].github for k in coordinators):
+        click.echo(
+            "warning: no coordinator has a `github` login in kscms.yaml, so nobody is asked to review "
+            f"records/: add `github: <login>` to {', '.join(coordinators) or 'a coordinator'}",
+            err=True,
+        )

@@ -109,7 +109,11 @@ def export_command(obj, fmt: str, out: Path | None, events: bool) -> None:  # ty
     metavar="PERSON",
     help="People key of who registers the records. Default: the coordinator in kscms.yaml (the first by key).",
 )
-@click.option("--at", type=MOMENT, help="Time of the registering event (default: now).")
+@click.option(
+    "--at",
+    type=MOMENT,
+    help="Time of the registering event (default: now; a date alone: that day, at most now).",
+)
 @click.option(
     "--date", "created", type=click.DateTime(["%Y-%m-%d"]), help="survey: the date it was received."
 )
@@ -135,7 +139,7 @@ def import_command(obj, kind, file, by, at, created, title, survey_period, respo
       kscms import question-log vragen-2026-10.csv --by anne
       kscms import survey kto-q3.csv --by yusuf --date 2026-10-05 --period 2026-Q3 --respondents 412
     """
-    from kscms.cli._options import as_datetime
+    from kscms.cli._options import event_time
     from kscms.csvimport import import_question_log, import_survey
 
     repo = obj.repo
@@ -150,9 +154,16 @@ def import_command(obj, kind, file, by, at, created, title, survey_period, respo
         except ConfigError as exc:
             raise click.UsageError(str(exc)) from None
     by = by or _coordinator(repo.config)
-    moment = as_datetime(at, repo.config.tz) if at else None
+    moment = event_time(at, repo.config.tz)
     if kind == "question-log":
-        paths = import_question_log(repo, file, by, at=moment)
+        skipped: list[str] = []
+        paths = import_question_log(repo, file, by, at=moment, skipped=skipped)
+        if skipped:
+            click.echo(
+                f"{len(skipped)} row(s) imported before, left out: {', '.join(skipped[:3])}"
+                + (" ..." if len(skipped) > 3 else ""),
+                err=True,
+            )
     else:
         paths = import_survey(
             repo,

@@ -13,7 +13,9 @@ from kscms.cli._options import MOMENT, set_option
 @click.option("--by", "by", required=True, metavar="PERSON", help="People key of who makes the step.")
 @click.option("--note", help="A note for the history event.")
 @set_option
-@click.option("--at", type=MOMENT, help="Time of the event (default: now).")
+@click.option(
+    "--at", type=MOMENT, help="Time of the event (default: now; a date alone: that day, at most now)."
+)
 @click.pass_obj
 def move_command(obj, record_id, status, by, note, sets, at):  # type: ignore[no-untyped-def]
     """Move a record one workflow step: set fields, append the event, validate, write.
@@ -32,13 +34,13 @@ def move_command(obj, record_id, status, by, note, sets, at):  # type: ignore[no
         --set "strategy_fit={fits: true}" --set "business_case={customers_affected: 4000}"
     """
     from kscms.authoring import move_record, parse_sets
-    from kscms.cli._options import as_datetime, known_person
+    from kscms.cli._options import event_time, known_person
 
     repo = obj.repo
     cfg = repo.config
     known_person(cfg, by)
     before = repo.load(record_id)
-    moment = as_datetime(at, cfg.tz) if at else None
+    moment = event_time(at, cfg.tz)
     path = move_record(repo, record_id, status, by, note=note, sets=parse_sets(sets), at=moment)
     click.echo(path)
     click.echo(f"moved {record_id}: {before.status} → {status}", err=True)

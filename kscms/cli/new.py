@@ -34,7 +34,9 @@ DEFAULT_KIND = {"signal": "remark", "improvement": "improvement"}
     help="Markdown body (the compliment's quote); - for stdin.",
 )
 @click.option("--body", "body_text", help="Markdown body as text.")
-@click.option("--at", type=MOMENT, help="Time of the first event (default: now).")
+@click.option(
+    "--at", type=MOMENT, help="Time of the first event (default: now; a date alone: that day, at most now)."
+)
 @click.option("--no-input", is_flag=True, help="Never prompt; fail on what is missing.")
 @click.pass_obj
 def new_command(obj, record_type, kind, title, by, sets, body_file, body_text, at, no_input):  # type: ignore[no-untyped-def]
@@ -51,7 +53,7 @@ def new_command(obj, record_type, kind, title, by, sets, body_file, body_text, a
       kscms new compliment --title "Brief van de VvE" --by anne --set created=2026-11-18 --set source=letter
     """
     from kscms.authoring import new_record, parse_sets
-    from kscms.cli._options import as_datetime, known_person
+    from kscms.cli._options import event_time, known_person
 
     repo = obj.repo
     cfg = repo.config
@@ -85,7 +87,7 @@ def new_command(obj, record_type, kind, title, by, sets, body_file, body_text, a
             click.edit("\n# Write the compliment as it was made (lines starting with # are dropped)\n") or ""
         )
         body = "\n".join(line for line in body.splitlines() if not line.startswith("#")).strip() + "\n"
-    moment = as_datetime(at, cfg.tz) if at else None
+    moment = event_time(at, cfg.tz)
     if defaulted:
         click.echo(f"kind: {kind} (pass --kind to choose)", err=True)
     path = new_record(

@@ -12,7 +12,9 @@ from kscms.cli._options import MOMENT, set_option
 @click.option("--by", "by", required=True, metavar="PERSON", help="People key of who writes the note.")
 @click.option("--note", help="What happened (the history event's note).")
 @set_option
-@click.option("--at", type=MOMENT, help="Time of the event (default: now).")
+@click.option(
+    "--at", type=MOMENT, help="Time of the event (default: now; a date alone: that day, at most now)."
+)
 @click.pass_obj
 def note_command(obj, record_id, by, note, sets, at):  # type: ignore[no-untyped-def]
     """Add a note to a record's history, and set fields, without moving it a step.
@@ -29,14 +31,14 @@ def note_command(obj, record_id, by, note, sets, at):  # type: ignore[no-untyped
       kscms note I-20261121-opzeggen-online --by anne --set owner=ali --note "Karel met verlof"
     """
     from kscms.authoring import move_record, parse_sets
-    from kscms.cli._options import as_datetime, known_person
+    from kscms.cli._options import event_time, known_person
 
     repo = obj.repo
     cfg = repo.config
     known_person(cfg, by)
     if not note and not sets:
         raise click.UsageError("nothing to record: pass --note TEXT and/or --set key=value")
-    moment = as_datetime(at, cfg.tz) if at else None
+    moment = event_time(at, cfg.tz)
     path = move_record(repo, record_id, None, by, note=note, sets=parse_sets(sets), at=moment)
     click.echo(path)
     click.echo(f"noted {record_id} ({repo.load(record_id).status})", err=True)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from kscms.cli._options import MOMENT, format_option
+
+if TYPE_CHECKING:
+    from kscms.config import Config
+    from kscms.model.base import Record
 
 LIST_COLUMNS = ("id", "type", "kind", "status", "created", "title")
 
@@ -54,7 +60,7 @@ def list_command(obj, record_type, statuses, kind, themes, departments, team, ov
     repo = obj.repo
     records = repo.records((record_type,) if record_type else None)
     if statuses:
-        records = [r for r in records if r.status in statuses]
+        records = _with_status(repo.config, records, record_type, statuses)
     if kind:
         records = [r for r in records if getattr(r, "kind", None) == kind]
     for wanted, field, section in ((themes, "themes", "themes"), (departments, "departments", "departments")):
@@ -103,6 +109,29 @@ def list_command(obj, record_type, statuses, kind, themes, departments, team, ov
         click.echo(f"{len(rows)} record(s)", err=True)
 
 
+_WORKFLOWS = {
+    "signal": ("signal", "complaint"),
+    "compliment": ("compliment",),
+    "improvement": ("improvement",),
+}
+"""The workflows records of a type follow."""
+
+
+def _with_status(
+    config: Config, records: list[Record], record_type: str | None, statuses: tuple[str, ...]
+) -> list[Record]:
+    """The records whose status, or the built-in stage their status stands for, is one of
+    `statuses`; an unknown status is a usage error naming the known ones."""
+    flows = config.workflows_by_name
+    names = _WORKFLOWS.get(record_type or "", tuple(flows))
+    known = {s for name in names for pair in flows[name].stages.items() for s in pair}
+    unknown = [s for s in statuses if s not in known]
+    if unknown:
+        raise click.UsageError(f"unknown status `{unknown[0]}`: use one of {', '.join(sorted(known))}")
+    wanted = set(statuses)
+    return [r for r in records if r.status in wanted or flows[r.workflow_name].stage_of(r.status) in wanted]
+
+
 @click.command("show")
 @click.argument("record_id", metavar="ID")
 @format_option("text", "json")
@@ -130,10 +159,12 @@ def show_command(obj, record_id, fmt):  # type: ignore[no-untyped-def]
         f"  {record.path}",
         "",
     ]
+    from kscms.yamlio import dump_flow
+
     for key, value in data.items():
         if key in ("id", "type", "kind", "title", "status"):
             continue
-        lines.append(f"  {key}: {value}")
+        lines.append(f"  {key}: {dump_flow(value) if isinstance(value, dict | list) else value}")
     lines += ["", "history:"]
     for event in history:
         note = f"  — {event['note']}" if event.get("note") else ""

@@ -28,3 +28,7 @@ KPI_UNITS: dict[str, str] = {
 }
 
 KPI_IDS: tuple[str, ...] = tuple(KPI_UNITS)
+KPI_NOT_NUMBERS = frozenset(
+    {"signals.by_kind", "signals.by_channel", *(k for k, unit in KPI_UNITS.items() if unit == "list")}
+)
+"""KPIs whose value is an object or a list, not one number: no `targets` min or max applies."""

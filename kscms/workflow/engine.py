@@ -13,17 +13,60 @@ from kscms.workflow.requirements import needs
 
 if TYPE_CHECKING:
     from kscms.config import Config
-    from kscms.model.base import Record
+    from kscms.model.base import Event, Record
     from kscms.workflow.spec import Workflow
 
 ROLE_WORDS = {"@giver": "its giver", "@owner": "its owner", "*": "anyone"}
 HOLDER_FIELDS = {"@giver": "giver", "@owner": "owner"}
 """The permission words that name a person of the record, and the field that holds that person."""
-_HANDOVER = re.compile(r"\b(giver|owner): ([\w.-]+) (?:→|->) ([\w.-]+)")
+HANDOVER = re.compile(r"\b(giver|owner): ([\w.-]+) (?:→|->) ([\w.-]+)")
 """`owner: tim → emma` in an event's note: that event handed the field over (`move` writes it)."""
 
 Holders = dict[str, str | None]
 """`@giver` / `@owner` -> the person who held that part at one event."""
+
+GUARDED_FIELDS: dict[str, tuple[str, ...]] = {
+    "giver": ("coordinator",),
+    "owner": ("coordinator", "decider"),
+    "consent.maker": ("coordinator",),
+    "consent.receivers": ("coordinator",),
+}
+"""Fields of an existing record that give a person its steps (`giver`, `owner`: SPEC 3.4 "its
+giver", "its owner") or put it on the public wall (`consent`), and the roles that may change them.
+A giver or owner may also hand the part on. Who registers a record sets them freely: the
+coordinator's `forwarded` and the decider's `accepted` endorse them."""
+
+
+def field_value(record: Record, field: str) -> object:
+    """A dotted field's value (`consent.maker`), or None where a part of it is missing."""
+    value: object = record
+    for part in field.split("."):
+        value = getattr(value, part, None)
+    return value
+
+
+def may_change_field(config: Config, person: str, field: str, before: object) -> bool:
+    """May `person` change `field` (a key of GUARDED_FIELDS) of an existing record from `before`?"""
+    roles = config.people[person].roles if person in config.people else []
+    if any(role in roles for role in GUARDED_FIELDS[field]):
+        return True
+    return field in HOLDER_FIELDS.values() and before is not None and before == person
+
+
+def handed_over(event: Event) -> list[tuple[str, str, str]]:
+    """(field, before, after) of each `owner: tim → emma` in the event's note."""
+    note = event.note
+    if not note or ("→" not in note and "->" not in note):
+        return []
+    return HANDOVER.findall(note)
+
+
+def field_guard(field: str, before: object) -> str:
+    """'a coordinator or a decider, or karel (the owner) handing it on'."""
+    who = " or a ".join(GUARDED_FIELDS[field])
+    if field in HOLDER_FIELDS.values() and before is not None:
+        return f"a {who}, or {before} (the {field}) handing it on"
+    return f"a {who}"
 
 
 def handover_note(field: str, before: str, after: str) -> str:
@@ -50,7 +93,7 @@ def holders_by_event(record: Record) -> list[Holders]:
     out: list[Holders] = []
     for event in reversed(record.history):
         out.append(dict(now))
-        for name, before, _after in _HANDOVER.findall(event.note or ""):
+        for name, before, _after in HANDOVER.findall(event.note or ""):
             now = {**now, f"@{name}": before}
     out.reverse()
     return out
@@ -190,6 +233,16 @@ def replay(record: Record, config: Config, now: dt.datetime) -> Iterator[Problem
                     "not-permitted",
                     f"`{event.by}` may not move {record.type} to {event.status}: that step is for "
                     f"{describe_permission(record, config, event.status, wf, holders[i])}",
+                    field=f"{field}.by",
+                )
+        for name, before, after in handed_over(event):
+            if event.by in config.people and not may_change_field(config, event.by, name, before):
+                yield Problem(
+                    path,
+                    record.line_of(f"{field}.by"),
+                    "not-permitted",
+                    f"`{event.by}` may not hand `{name}` from {before} to {after}: that is for "
+                    f"{field_guard(name, before)}",
                     field=f"{field}.by",
                 )
         if previous_at is not None and event.at < previous_at:
