@@ -20,6 +20,13 @@ from kscms.yamlio import Path as DataPath
 from kscms.yamlio import dump_block, parse_value
 
 PROTECTED = ("id", "type", "created", "history", "status")
+_WHY_PROTECTED = {
+    "id": "the id never changes (something new is a new record: `kscms new`)",
+    "type": "the type never changes (something new is a new record: `kscms new`)",
+    "created": "the date received is set once, by `kscms new --set created=YYYY-MM-DD`",
+    "history": "the history grows by steps and notes (`kscms move`, `kscms note`), never by hand",
+    "status": "the status changes by a step: `kscms move ID STATUS`",
+}
 
 
 def parse_sets(pairs: list[str] | tuple[str, ...], allow: tuple[str, ...] = ()) -> dict[DataPath, Any]:
@@ -35,7 +42,7 @@ def parse_sets(pairs: list[str] | tuple[str, ...], allow: tuple[str, ...] = ()) 
             raise UsageError(f"--set {pair!r}: expected key=value, e.g. --set giver=marja")
         parts = tuple(key.split("."))
         if any(not p for p in parts) or (parts[0] in PROTECTED and parts[0] not in allow):
-            raise UsageError(f"--set {key}: this field is not set by hand (use `new` or `move`)")
+            raise UsageError(f"--set {key}: {_WHY_PROTECTED.get(parts[0], 'not a field to set')}")
         try:
             out[parts] = parse_value(raw) if raw.strip() else None
         except ValueError as exc:

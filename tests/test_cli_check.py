@@ -330,3 +330,11 @@ def test_config_values_no_rule_can_meet_are_errors(make_repo) -> None:  # type: 
     )
     assert "kscms.yaml:8: error[bad-type]: target of `compliments.registered` has min 5 above max 2" in out
     assert "kscms.yaml:9: error[bad-type]: `signals.by_kind` is not one number" in out
+
+
+def test_an_empty_title_is_a_missing_field(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """SPEC 3: `title` is required; `title: ''` says nothing either."""
+    root = make_repo(files={C_REL: valid_text().replace("title: Snel geholpen", 'title: "  "')})
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert f"{C_REL}:4: error[missing-field]: `title` is empty" in result.stdout

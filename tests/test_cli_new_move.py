@@ -333,8 +333,9 @@ def test_bad_set_value_is_a_usage_error(empty_repo: Path) -> None:
     for bad, says in (
         ("giver", "expected key=value"),
         ("giver=[unclosed", "cannot be read"),
-        ("history=[]", "not set by hand"),
-        ("status=closed", "not set by hand"),
+        ("history=[]", "the history grows by steps and notes"),
+        ("status=closed", "the status changes by a step: `kscms move ID STATUS`"),
+        ("created=2026-11-01", "the date received is set once, by `kscms new --set created="),
     ):
         result = run(empty_repo, "move", CID, "forwarded", "--by", "anne", "--set", bad)
         assert result.exit_code == 2 and says in result.output, (bad, result.output)

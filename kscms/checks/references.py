@@ -16,7 +16,15 @@ if TYPE_CHECKING:
 
 
 def check_identity(record: Record, ctx: CheckContext) -> Iterator[Problem]:
-    """The id is well formed and agrees with the file's path, the type and `created`."""
+    """The id is well formed and agrees with the file's path, the type and `created`; the title says something."""
+    if not record.title.strip():
+        yield Problem(
+            record.path,
+            record.line_of("title"),
+            "missing-field",
+            "`title` is empty: say in a few words what the record is about",
+            field="title",
+        )
     why = id_problem(record.id)
     if why:
         yield Problem(record.path, record.line_of("id"), "bad-id", why, field="id")
