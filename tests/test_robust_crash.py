@@ -41,6 +41,9 @@ PRIMED = textwrap.dedent(
     import sys
     from kscms.cli import cli
     import kscms.authoring, kscms.checks, kscms.cli.move, kscms.cli.new, kscms.config, kscms.rewrite  # noqa
+    import kscms.checks.changes, kscms.yamlfast, yaml  # noqa
+    from kscms.model import config_models, record_models
+    record_models(), config_models()  # pydantic and the models, which load on first use otherwise
     print("ready", flush=True)
     sys.stdin.readline()
     cli.main(sys.argv[1:], prog_name="kscms")
