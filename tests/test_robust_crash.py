@@ -540,4 +540,8 @@ def test_a_build_killed_at_random_moments_leaves_the_old_or_the_new_site_whole(t
         elif seen[-1] == "old" and len(seen) < 24:  # killed during start-up: the machine got slower
             duration *= 1.2
             fractions.append(fraction)
+        elif not fractions and "new" not in seen and len(seen) < 24:
+            # every kill so far came mid-build: a build after a killed one finds no spare site to
+            # start from and takes longer than the measured one; try later moments too
+            fractions.append(fraction * 1.5)
     assert "new" in seen and "mid-build" in seen, seen
