@@ -522,3 +522,28 @@ def test_check_base_reads_an_invalid_change_with_the_models(tmp_path: Path) -> N
     assert problem.startswith(f"{COMPLIMENT}:7: error[bad-type]: `source` is 'mail', expected: ")
     assert loaded == "True True 1"
     assert err == "1 records checked: 1 error(s), 0 warning(s) in 1 file(s)\n"
+
+
+def test_hostile_records_are_read_the_same_or_left_to_the_models_in_bounded_time() -> None:
+    """The pathological cases of `test_robust_pathological` (deep nesting, 50k keys, 1 MiB bodies,
+    control characters, NUL bytes...) never crash the lean reader: it declines, or agrees."""
+    import time
+
+    from test_robust_pathological import CASES, PATH
+
+    from kscms.model import decode_record
+
+    for name, (raw, _codes) in CASES.items():
+        text, problems = decode_record(raw, PATH)
+        if text is None:
+            continue
+        started = time.perf_counter()
+        try:
+            lean = lean_record(text, PATH)
+        except NeedsModels:
+            lean = None
+        assert time.perf_counter() - started < 5, name
+        record, problems = parse_record(text, PATH)
+        if lean is not None:
+            assert record is not None and not problems, name
+            assert fields_of(lean) == fields_of(record), name

@@ -93,7 +93,7 @@ def holders_by_event(record: Record) -> list[Holders]:
     out: list[Holders] = []
     for event in reversed(record.history):
         out.append(dict(now))
-        for name, before, _after in HANDOVER.findall(event.note or ""):
+        for name, before, _after in handed_over(event):
             now = {**now, f"@{name}": before}
     out.reverse()
     return out
